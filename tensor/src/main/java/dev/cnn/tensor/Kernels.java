@@ -1,0 +1,137 @@
+package dev.cnn.tensor;
+
+import java.lang.reflect.InvocationTargetException;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Chooses, once per JVM, between the scalar kernels and the Vector API kernels, and says why.
+ *
+ * <p>The choice, in order:
+ * <ol>
+ *   <li>the system property {@code cnn.kernels} or the environment variable {@code CNN_KERNELS}:
+ *       {@code scalar} forces the scalar path everywhere, {@code vector} requires the SIMD path
+ *       (an error if it is unavailable), {@code auto} (the default) takes SIMD when it can;
+ *   <li>the module {@code jdk.incubator.vector} must be in the boot layer (the JVM was started
+ *       with {@code --add-modules jdk.incubator.vector});
+ *   <li>the preferred vector width must be at least 128 bits.
+ * </ol>
+ * The outcome is logged in one line. Classes that import {@code jdk.incubator.vector} are loaded
+ * by name only after these checks pass (as Lucene does), so a JVM without the module never
+ * touches them.
+ *
+ * <p>Each kernel family (GEMM, element-wise, convolution, ...) has a package-private interface, a
+ * {@code Scalar...} implementation and a {@code Vector...} implementation whose constructor takes
+ * the vector width in bits; tests construct both directly, at 128 and 256 bits.
+ */
+public final class Kernels {
+  /** System property that selects the kernels: auto, scalar or vector. */
+  public static final String PROPERTY = "cnn.kernels";
+  /** Environment variable that selects the kernels when the property is not set. */
+  public static final String ENV = "CNN_KERNELS";
+
+  private static final String ENABLE_HINT =
+      "start java with --add-modules jdk.incubator.vector (the ./cnn launcher does this)";
+
+  private Kernels() {}
+
+  /** The implementation that runs in this JVM. */
+  public static KernelMode mode() {
+    return Holder.MODE;
+  }
+
+  /** Width of the SIMD registers the vector kernels use, in bits; 0 in scalar mode. */
+  public static int vectorBits() {
+    return Holder.BITS;
+  }
+
+  /** One line that says which kernels run and why. */
+  public static String describe() {
+    return Holder.REASON;
+  }
+
+  /**
+   * The implementation of one kernel family for the mode in force: the vector class named
+   * {@code vectorClass} (constructed with the vector width in bits) or the scalar one.
+   */
+  static <T> T select(Class<T> family, String vectorClass, T scalar) {
+    if (mode() == KernelMode.SCALAR) return scalar;
+    return newVector(family, vectorClass, vectorBits());
+  }
+
+  /** Constructs a vector implementation reflectively, for the given width. */
+  static <T> T newVector(Class<T> family, String vectorClass, int bits) {
+    try {
+      Class<?> c = Class.forName(vectorClass, true, Kernels.class.getClassLoader());
+      return family.cast(c.getDeclaredConstructor(int.class).newInstance(bits));
+    } catch (InvocationTargetException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof RuntimeException) throw (RuntimeException) cause;
+      throw new IllegalStateException("cannot construct " + vectorClass + ": " + cause, cause);
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("cannot construct " + vectorClass + ": " + e, e);
+    }
+  }
+
+  private static final class Holder {
+    static final KernelMode MODE;
+    static final int BITS;
+    static final String REASON;
+
+    static {
+      String requested =
+          Optional.ofNullable(System.getProperty(PROPERTY))
+              .or(() -> Optional.ofNullable(System.getenv(ENV)))
+              .orElse("auto")
+              .trim()
+              .toLowerCase(Locale.ROOT);
+      if (!requested.equals("auto") && !requested.equals("scalar") && !requested.equals("vector")) {
+        throw new IllegalArgumentException(
+            PROPERTY + " / " + ENV + " is '" + requested + "', expected auto, scalar or vector");
+      }
+      boolean moduleThere = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+      int bits = moduleThere ? probeBits() : 0;
+      if (requested.equals("scalar")) {
+        MODE = KernelMode.SCALAR;
+        BITS = 0;
+        REASON = "scalar kernels (forced by " + PROPERTY + "=scalar or " + ENV + "=scalar)";
+        Log.info(REASON);
+      } else if (!moduleThere) {
+        fail(requested, "module jdk.incubator.vector is not available");
+        MODE = KernelMode.SCALAR;
+        BITS = 0;
+        REASON = "scalar kernels: module jdk.incubator.vector is not available; to enable SIMD, "
+            + ENABLE_HINT;
+        Log.info(REASON);
+      } else if (bits < 128) {
+        fail(requested, "the preferred vector width is " + bits + " bits");
+        MODE = KernelMode.SCALAR;
+        BITS = 0;
+        REASON = "scalar kernels: the preferred vector width is " + bits
+            + " bits, below the 128 the vector kernels need";
+        Log.info(REASON);
+      } else {
+        MODE = KernelMode.VECTOR;
+        BITS = bits;
+        REASON = "vector kernels, " + bits + "-bit SIMD (jdk.incubator.vector)";
+        Log.debug(REASON);
+      }
+    }
+
+    private static void fail(String requested, String why) {
+      if (requested.equals("vector")) {
+        throw new IllegalStateException(
+            PROPERTY + "=vector was requested but " + why + "; " + ENABLE_HINT);
+      }
+    }
+
+    private static int probeBits() {
+      try {
+        Class<?> probe = Class.forName("dev.cnn.tensor.VectorProbe");
+        return (Integer) probe.getMethod("preferredBits").invoke(null);
+      } catch (ReflectiveOperationException | LinkageError e) {
+        return 0;
+      }
+    }
+  }
+}

@@ -1,0 +1,284 @@
+package dev.cnn.tensor;
+
+import java.util.Arrays;
+
+/**
+ * A dense, contiguous, row-major n-dimensional array of {@link DType#FLOAT32} or
+ * {@link DType#FLOAT64} numbers. Images are laid out NCHW.
+ *
+ * <p>The element at index {@code (i0, i1, ..., ik)} of a tensor with shape {@code (d0, ..., dk)}
+ * lives at {@code data[((i0 * d1 + i1) * d2 + i2) ... ]}: the last index varies fastest.
+ *
+ * <p>A tensor is a shape plus a reference to its storage array; {@link #reshape} returns a view
+ * that shares the storage, {@link #copy} a new tensor with its own. The storage is exposed
+ * through {@link #floatData()} and {@link #doubleData()} (not copied) so that kernels and layers
+ * can work on it in place; that is a deliberate trade of encapsulation for speed.
+ */
+public final class Tensor {
+  private final DType dtype;
+  private final int[] shape;
+  private final float[] f; // storage when FLOAT32
+  private final double[] d; // storage when FLOAT64
+
+  private Tensor(DType dtype, int[] shape, float[] f, double[] d) {
+    this.dtype = dtype;
+    this.shape = shape;
+    this.f = f;
+    this.d = d;
+  }
+
+  // ---------------------------------------------------------------- creation
+
+  /** A float32 tensor of zeros. */
+  public static Tensor zeros(int... shape) {
+    return zeros(DType.FLOAT32, shape);
+  }
+
+  /** A tensor of zeros. */
+  public static Tensor zeros(DType dtype, int... shape) {
+    int[] s = shape.clone();
+    int n = Shapes.size(s);
+    return dtype == DType.FLOAT32
+        ? new Tensor(dtype, s, new float[n], null)
+        : new Tensor(dtype, s, null, new double[n]);
+  }
+
+  /** A tensor of ones. */
+  public static Tensor ones(DType dtype, int... shape) {
+    return full(dtype, 1.0, shape);
+  }
+
+  /** A tensor with every element equal to {@code value} (rounded to float for FLOAT32). */
+  public static Tensor full(DType dtype, double value, int... shape) {
+    Tensor t = zeros(dtype, shape);
+    if (dtype == DType.FLOAT32) Arrays.fill(t.f, (float) value);
+    else Arrays.fill(t.d, value);
+    return t;
+  }
+
+  /** A float32 tensor holding a copy of {@code data}, viewed with {@code shape}. */
+  public static Tensor of(float[] data, int... shape) {
+    checkLength(data.length, shape);
+    return new Tensor(DType.FLOAT32, shape.clone(), data.clone(), null);
+  }
+
+  /** A float64 tensor holding a copy of {@code data}, viewed with {@code shape}. */
+  public static Tensor of(double[] data, int... shape) {
+    checkLength(data.length, shape);
+    return new Tensor(DType.FLOAT64, shape.clone(), null, data.clone());
+  }
+
+  /** A float32 tensor that uses {@code data} as its storage (no copy). */
+  public static Tensor wrap(float[] data, int... shape) {
+    checkLength(data.length, shape);
+    return new Tensor(DType.FLOAT32, shape.clone(), data, null);
+  }
+
+  /** A float64 tensor that uses {@code data} as its storage (no copy). */
+  public static Tensor wrap(double[] data, int... shape) {
+    checkLength(data.length, shape);
+    return new Tensor(DType.FLOAT64, shape.clone(), null, data);
+  }
+
+  /** A scalar (rank 0) tensor. */
+  public static Tensor scalar(DType dtype, double value) {
+    return full(dtype, value);
+  }
+
+  /** Independent draws from the uniform distribution on [lo, hi). */
+  public static Tensor uniform(Rng rng, DType dtype, double lo, double hi, int... shape) {
+    if (!(lo <= hi) || Double.isInfinite(hi - lo)) {
+      throw new IllegalArgumentException(
+          "uniform: bounds are [" + lo + ", " + hi + "), expected finite lo <= hi");
+    }
+    Tensor t = zeros(dtype, shape);
+    for (int i = 0; i < t.size(); i++) t.setFlat(i, rng.uniform(lo, hi));
+    return t;
+  }
+
+  /** Independent draws from the normal distribution with the given mean and standard deviation. */
+  public static Tensor normal(Rng rng, DType dtype, double mean, double std, int... shape) {
+    if (!(std >= 0) || Double.isInfinite(std) || !Double.isFinite(mean)) {
+      throw new IllegalArgumentException(
+          "normal: mean " + mean + " and std " + std + ", expected finite values with std >= 0");
+    }
+    Tensor t = zeros(dtype, shape);
+    for (int i = 0; i < t.size(); i++) t.setFlat(i, mean + std * rng.nextGaussian());
+    return t;
+  }
+
+  private static void checkLength(int length, int[] shape) {
+    int n = Shapes.size(shape);
+    if (n != length) {
+      throw new IllegalArgumentException(
+          "tensor: "
+              + length
+              + " values cannot fill shape "
+              + Shapes.format(shape)
+              + ", which needs "
+              + n);
+    }
+  }
+
+  // ---------------------------------------------------------------- shape
+
+  public DType dtype() {
+    return dtype;
+  }
+
+  /** A copy of the shape. */
+  public int[] shape() {
+    return shape.clone();
+  }
+
+  /** Number of dimensions. */
+  public int rank() {
+    return shape.length;
+  }
+
+  /** Size of dimension {@code axis}; negative axes count from the end. */
+  public int dim(int axis) {
+    return shape[normalizeAxis(axis)];
+  }
+
+  /** Number of elements. */
+  public int size() {
+    return dtype == DType.FLOAT32 ? f.length : d.length;
+  }
+
+  /** Turns a possibly negative axis into an index in [0, rank). */
+  public int normalizeAxis(int axis) {
+    int a = axis < 0 ? axis + shape.length : axis;
+    if (a < 0 || a >= shape.length) {
+      throw new IllegalArgumentException(
+          "axis " + axis + " is out of range for a tensor of rank " + shape.length
+              + " with shape " + Shapes.format(shape) + "; expected -" + shape.length + " <= axis < "
+              + shape.length);
+    }
+    return a;
+  }
+
+  /**
+   * A view with another shape over the same storage. One dimension may be -1; it is inferred.
+   * Writes through the view are seen by this tensor.
+   */
+  public Tensor reshape(int... newShape) {
+    int[] s = newShape.clone();
+    int infer = -1;
+    long known = 1;
+    for (int i = 0; i < s.length; i++) {
+      if (s[i] == -1) {
+        if (infer >= 0) {
+          throw new IllegalArgumentException(
+              "reshape: " + Shapes.format(newShape) + " has more than one -1; at most one is inferred");
+        }
+        infer = i;
+      } else {
+        known *= s[i];
+      }
+    }
+    if (infer >= 0) {
+      if (known == 0 || size() % known != 0) {
+        throw new IllegalArgumentException(
+            "reshape: cannot infer -1 in " + Shapes.format(newShape) + " for " + size()
+                + " elements of shape " + Shapes.format(shape));
+      }
+      s[infer] = (int) (size() / known);
+    }
+    if (Shapes.size(s) != size()) {
+      throw new IllegalArgumentException(
+          "reshape: shape " + Shapes.format(shape) + " has " + size() + " elements but "
+              + Shapes.format(newShape) + " has " + Shapes.size(s) + "; the counts must match");
+    }
+    return new Tensor(dtype, s, f, d);
+  }
+
+  /** A tensor with its own copy of the storage. */
+  public Tensor copy() {
+    return new Tensor(dtype, shape.clone(), f == null ? null : f.clone(), d == null ? null : d.clone());
+  }
+
+  /** This tensor converted to {@code target} (a copy, even when the type is the same). */
+  public Tensor to(DType target) {
+    if (target == dtype) return copy();
+    Tensor t = zeros(target, shape);
+    for (int i = 0; i < size(); i++) t.setFlat(i, getFlat(i));
+    return t;
+  }
+
+  // ---------------------------------------------------------------- element access
+
+  /** The storage of a float32 tensor (not a copy). */
+  public float[] floatData() {
+    if (f == null) {
+      throw new IllegalStateException(
+          "floatData: tensor is " + dtype + ", expected FLOAT32; convert with to(DType.FLOAT32)");
+    }
+    return f;
+  }
+
+  /** The storage of a float64 tensor (not a copy). */
+  public double[] doubleData() {
+    if (d == null) {
+      throw new IllegalStateException(
+          "doubleData: tensor is " + dtype + ", expected FLOAT64; convert with to(DType.FLOAT64)");
+    }
+    return d;
+  }
+
+  /** The element at a flat (row-major) index, widened to double. */
+  public double getFlat(int i) {
+    return f != null ? f[i] : d[i];
+  }
+
+  /** Sets the element at a flat index (rounded to float for FLOAT32). */
+  public void setFlat(int i, double value) {
+    if (f != null) f[i] = (float) value;
+    else d[i] = value;
+  }
+
+  /** The element at a multi-index, widened to double. */
+  public double get(int... index) {
+    return getFlat(flatIndex(index));
+  }
+
+  /** Sets the element at a multi-index. */
+  public void set(double value, int... index) {
+    setFlat(flatIndex(index), value);
+  }
+
+  /** Row-major flat index of a multi-index, with bounds checks that name the axis. */
+  public int flatIndex(int... index) {
+    if (index.length != shape.length) {
+      throw new IllegalArgumentException(
+          "index " + Arrays.toString(index) + " has " + index.length + " components, expected "
+              + shape.length + " for shape " + Shapes.format(shape));
+    }
+    int flat = 0;
+    for (int i = 0; i < shape.length; i++) {
+      if (index[i] < 0 || index[i] >= shape[i]) {
+        throw new IndexOutOfBoundsException(
+            "index " + Arrays.toString(index) + " is out of bounds on axis " + i + " for shape "
+                + Shapes.format(shape) + "; expected 0 <= index < " + shape[i]);
+      }
+      flat = flat * shape[i] + index[i];
+    }
+    return flat;
+  }
+
+  /** A copy of the elements as doubles, in row-major order. */
+  public double[] toDoubleArray() {
+    double[] out = new double[size()];
+    for (int i = 0; i < out.length; i++) out[i] = getFlat(i);
+    return out;
+  }
+
+  @Override
+  public String toString() {
+    StringBuilder sb = new StringBuilder("Tensor(").append(dtype).append(", ").append(Shapes.format(shape));
+    int n = Math.min(size(), 8);
+    sb.append(", [");
+    for (int i = 0; i < n; i++) sb.append(i == 0 ? "" : ", ").append(getFlat(i));
+    return sb.append(size() > n ? ", ...])" : "])").toString();
+  }
+}

@@ -1,0 +1,319 @@
+package dev.cnn.tensor;
+
+import java.util.Arrays;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * GEMM on SIMD registers, in the GotoBLAS/BLIS style: pack, block for the caches, and spend the
+ * time in a register-blocked micro-kernel.
+ *
+ * <pre>
+ * for jc in N, step NC:                      B block (KC x NC) lives in L3
+ *   for pc in K, step KC:
+ *     pack op(B)[pc:pc+KC, jc:jc+NC] into panels of NR columns        (parallel)
+ *     for ic0 in M, step MBIG:
+ *       pack alpha*op(A)[ic0:ic0+MBIG, pc:pc+KC] into panels of MR rows  (parallel)
+ *       for each task (an MC x nGroup piece of C):                     (parallel)
+ *         for jr: NR-column panel of B        (KC x NR = 16 KB, stays in L1)
+ *           for ir: MR-row panel of A         (MC x KC block stays in L2)
+ *             micro-kernel: C[ir:ir+MR, jr:jr+NR] += Apanel * Bpanel
+ * </pre>
+ *
+ * <p>The micro-kernel keeps an MR x NR = 4 x (2 vectors) tile of C in 8 vector registers; per
+ * step of k it loads two vectors of B, broadcasts four values of A and issues 8 FMAs. With 256-bit
+ * vectors that is 4 x 16 floats. A 6 x 16 tile (12 accumulators, 15 of AVX2's 16 ymm registers)
+ * is the textbook choice, but C2 has too few registers left for it: measured on this machine it
+ * ran at 40 GFLOP/s on JDK 25 and swung between 45 and 80 on JDK 17, where 4 x 16 reached 90.
+ *
+ * <p><b>What the JIT needs</b> (measured; a kernel that misses one of these runs 2-20x slower):
+ * <ul>
+ *   <li>The species must be a compile-time constant in the hot loop, or the Vector API falls back
+ *       to boxed Java code. Each width has its own tiny {@link Body} subclass whose
+ *       {@code species()} returns a {@code static final}; only the width in use is ever loaded, so
+ *       class hierarchy analysis inlines the call and the constant flows into the loop.
+ *   <li>Accumulators are twelve named locals, never a {@code FloatVector[]}: an array forces the
+ *       vectors to be materialised on the heap (the 20x loss).
+ *   <li>Array indices are affine in the loop variable ({@code base + p * stride}), so C2 hoists the
+ *       bounds checks out of the loop.
+ *   <li>The micro-kernel is its own method, small enough to be compiled on its own, and no vector
+ *       escapes it; the edge case (a partial tile) spills to a scratch tile instead of branching
+ *       inside the loop.
+ * </ul>
+ *
+ * <p><b>Determinism.</b> Each element of C receives its k-blocks in increasing order, each one
+ * summed by the same micro-kernel, whatever the number of threads and whichever thread runs the
+ * tile, so results are bit-identical across runs and thread counts.
+ */
+final class VectorGemm implements GemmKernel {
+  /** Rows of the register tile. */
+  static final int MR = 4;
+  /** Depth of a k-block: the B panel (KC x NR) then fills half of a 32 KB L1. */
+  static final int KC = 256;
+  /** Rows of A per task block (a multiple of MR): MC x KC floats fill a part of L2. */
+  static final int MC = 128;
+  /** Columns of B packed at once (a multiple of every NR). */
+  static final int NC = 4096;
+  /** Rows of A packed at once (a multiple of MC); bounds the packed-A workspace. */
+  static final int MBIG = 4096;
+
+  private final Body body;
+
+  /** @param bits vector width: 128, 256 or 512 */
+  VectorGemm(int bits) {
+    switch (bits) {
+      case 128:
+        body = new Body128();
+        break;
+      case 256:
+        body = new Body256();
+        break;
+      case 512:
+        body = new Body512();
+        break;
+      default:
+        throw new IllegalArgumentException("vector width is " + bits + " bits, expected 128, 256 or 512");
+    }
+  }
+
+  /** Columns of the register tile: two vectors. */
+  int nr() {
+    return body.nr();
+  }
+
+  @Override
+  public void gemm(
+      boolean transA, boolean transB, int m, int n, int k,
+      float alpha, float[] a, int aOff, int lda,
+      float[] b, int bOff, int ldb,
+      float beta, float[] c, int cOff, int ldc) {
+    body.gemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+  }
+
+  /** Per-thread packing buffers, reused across calls so that a training step does not allocate. */
+  private static final ThreadLocal<float[][]> WORKSPACE = ThreadLocal.withInitial(() -> new float[2][]);
+
+  private static float[] buffer(int which, int size) {
+    float[][] ws = WORKSPACE.get();
+    if (ws[which] == null || ws[which].length < size) ws[which] = new float[size];
+    return ws[which];
+  }
+
+  /** The width-independent driver and the micro-kernel, written once against {@link #species()}. */
+  abstract static class Body {
+    abstract VectorSpecies<Float> species();
+
+    final int nr() {
+      return 2 * species().length();
+    }
+
+    final void gemm(
+        boolean transA, boolean transB, int m, int n, int k,
+        float alpha, float[] a, int aOff, int lda,
+        float[] b, int bOff, int ldb,
+        float beta, float[] c, int cOff, int ldc) {
+      if (m == 0 || n == 0) return;
+      scaleC(m, n, beta, c, cOff, ldc);
+      if (k == 0 || alpha == 0f) return;
+      final int nr = nr();
+      final boolean parallel = Parallel.threads() > 1 && !Parallel.inParallelRegion()
+          && (long) m * n * k >= 48L * 48 * 48;
+      int ncMax = Math.min(NC, n);
+      int kcMax = Math.min(KC, k);
+      int mbigMax = Math.min(MBIG, m);
+      float[] bp = buffer(0, roundUp(ncMax, nr) * kcMax);
+      float[] ap = buffer(1, roundUp(mbigMax, MR) * kcMax);
+      for (int jc = 0; jc < n; jc += NC) {
+        final int nc = Math.min(NC, n - jc);
+        final int panelsN = (nc + nr - 1) / nr;
+        for (int pc = 0; pc < k; pc += KC) {
+          final int kc = Math.min(KC, k - pc);
+          final int jc0 = jc, pc0 = pc;
+          int bGroups = parallel && panelsN >= 16 ? (panelsN + 7) / 8 : 1;
+          Parallel.forEach(bGroups, g -> {
+            int from = g * panelsN / bGroups, to = (g + 1) * panelsN / bGroups;
+            for (int q = from; q < to; q++) {
+              packB(transB, b, bOff, ldb, pc0, kc, jc0 + q * nr, Math.min(nr, nc - q * nr), bp, q * kc * nr, nr);
+            }
+          });
+          for (int ic0 = 0; ic0 < m; ic0 += MBIG) {
+            final int mbig = Math.min(MBIG, m - ic0);
+            final int panelsM = (mbig + MR - 1) / MR;
+            final int base = ic0;
+            int aGroups = parallel && panelsM >= 16 ? (panelsM + 7) / 8 : 1;
+            Parallel.forEach(aGroups, g -> {
+              int from = g * panelsM / aGroups, to = (g + 1) * panelsM / aGroups;
+              for (int q = from; q < to; q++) {
+                packA(transA, alpha, a, aOff, lda, base + q * MR, Math.min(MR, mbig - q * MR), pc0, kc, ap, q * kc * MR);
+              }
+            });
+            final int mBlocks = (mbig + MC - 1) / MC;
+            final int nGroups = parallel ? Math.min(panelsN, Math.max(1, (8 * Parallel.threads() + mBlocks - 1) / mBlocks)) : 1;
+            final int tasks = mBlocks * nGroups;
+            Parallel.forEach(tasks, t -> {
+              int mb = t % mBlocks, ng = t / mBlocks;
+              int qFrom = ng * panelsN / nGroups, qTo = (ng + 1) * panelsN / nGroups;
+              int rFrom = mb * MC, rTo = Math.min(mbig, rFrom + MC);
+              float[] tile = new float[MR * nr];
+              for (int q = qFrom; q < qTo; q++) {
+                int j = jc0 + q * nr;
+                int ncols = Math.min(nr, nc - q * nr);
+                for (int r = rFrom; r < rTo; r += MR) {
+                  int nrows = Math.min(MR, rTo - r);
+                  microKernel(kc, ap, (r / MR) * kc * MR, bp, q * kc * nr,
+                      c, cOff + (base + r) * ldc + j, ldc, nrows, ncols, tile);
+                }
+              }
+            });
+          }
+        }
+      }
+    }
+
+    /**
+     * C[0:rows, 0:cols] += Apanel (MR x kc) * Bpanel (kc x NR), for a tile at {@code c[cOff]}.
+     * A full tile is updated straight from the registers; a partial one goes through
+     * {@code tile} so that the loop has no edge cases.
+     */
+    private void microKernel(int kc, float[] ap, int ao, float[] bp, int bo,
+        float[] c, int cOff, int ldc, int rows, int cols, float[] tile) {
+      final VectorSpecies<Float> s = species();
+      final int L = s.length();
+      final int nr = 2 * L;
+      FloatVector c00 = FloatVector.zero(s), c01 = FloatVector.zero(s);
+      FloatVector c10 = FloatVector.zero(s), c11 = FloatVector.zero(s);
+      FloatVector c20 = FloatVector.zero(s), c21 = FloatVector.zero(s);
+      FloatVector c30 = FloatVector.zero(s), c31 = FloatVector.zero(s);
+      for (int p = 0; p < kc; p++) {
+        int ai = ao + p * MR;
+        int bi = bo + p * nr;
+        FloatVector b0 = FloatVector.fromArray(s, bp, bi);
+        FloatVector b1 = FloatVector.fromArray(s, bp, bi + L);
+        FloatVector a0 = FloatVector.broadcast(s, ap[ai]);
+        c00 = a0.fma(b0, c00);
+        c01 = a0.fma(b1, c01);
+        FloatVector a1 = FloatVector.broadcast(s, ap[ai + 1]);
+        c10 = a1.fma(b0, c10);
+        c11 = a1.fma(b1, c11);
+        FloatVector a2 = FloatVector.broadcast(s, ap[ai + 2]);
+        c20 = a2.fma(b0, c20);
+        c21 = a2.fma(b1, c21);
+        FloatVector a3 = FloatVector.broadcast(s, ap[ai + 3]);
+        c30 = a3.fma(b0, c30);
+        c31 = a3.fma(b1, c31);
+      }
+      // Straight-line stores, Vector API calls only: a call to a helper of ours that C2 declines
+      // to inline would force every accumulator to be boxed on the heap inside the loop above.
+      if (rows == MR && cols == nr) {
+        int r0 = cOff, r1 = cOff + ldc, r2 = cOff + 2 * ldc, r3 = cOff + 3 * ldc;
+        FloatVector.fromArray(s, c, r0).add(c00).intoArray(c, r0);
+        FloatVector.fromArray(s, c, r0 + L).add(c01).intoArray(c, r0 + L);
+        FloatVector.fromArray(s, c, r1).add(c10).intoArray(c, r1);
+        FloatVector.fromArray(s, c, r1 + L).add(c11).intoArray(c, r1 + L);
+        FloatVector.fromArray(s, c, r2).add(c20).intoArray(c, r2);
+        FloatVector.fromArray(s, c, r2 + L).add(c21).intoArray(c, r2 + L);
+        FloatVector.fromArray(s, c, r3).add(c30).intoArray(c, r3);
+        FloatVector.fromArray(s, c, r3 + L).add(c31).intoArray(c, r3 + L);
+      } else {
+        c00.intoArray(tile, 0);
+        c01.intoArray(tile, L);
+        c10.intoArray(tile, nr);
+        c11.intoArray(tile, nr + L);
+        c20.intoArray(tile, 2 * nr);
+        c21.intoArray(tile, 2 * nr + L);
+        c30.intoArray(tile, 3 * nr);
+        c31.intoArray(tile, 3 * nr + L);
+        for (int i = 0; i < rows; i++) {
+          for (int j = 0; j < cols; j++) c[cOff + i * ldc + j] += tile[i * nr + j];
+        }
+      }
+    }
+  }
+
+  /** C = beta * C (beta == 0: C = 0, whatever it held). */
+  private static void scaleC(int m, int n, float beta, float[] c, int cOff, int ldc) {
+    if (beta == 1f) return;
+    for (int i = 0; i < m; i++) {
+      int row = cOff + i * ldc;
+      if (beta == 0f) {
+        Arrays.fill(c, row, row + n, 0f);
+      } else {
+        for (int j = 0; j < n; j++) c[row + j] *= beta;
+      }
+    }
+  }
+
+  /**
+   * Packs op(B)[p0:p0+kc, j0:j0+cols] as one panel: for each p, NR consecutive floats (columns
+   * past {@code cols} are zero).
+   */
+  static void packB(boolean transB, float[] b, int bOff, int ldb, int p0, int kc, int j0, int cols,
+      float[] dst, int dOff, int nr) {
+    if (!transB) {
+      for (int p = 0; p < kc; p++) {
+        int d = dOff + p * nr;
+        System.arraycopy(b, bOff + (p0 + p) * ldb + j0, dst, d, cols);
+        if (cols < nr) Arrays.fill(dst, d + cols, d + nr, 0f);
+      }
+    } else {
+      if (cols < nr) Arrays.fill(dst, dOff, dOff + kc * nr, 0f);
+      for (int j = 0; j < cols; j++) {
+        int src = bOff + (j0 + j) * ldb + p0;
+        for (int p = 0; p < kc; p++) dst[dOff + p * nr + j] = b[src + p];
+      }
+    }
+  }
+
+  /**
+   * Packs alpha * op(A)[i0:i0+rows, p0:p0+kc] as one panel: for each p, MR consecutive floats
+   * (rows past {@code rows} are zero).
+   */
+  static void packA(boolean transA, float alpha, float[] a, int aOff, int lda, int i0, int rows,
+      int p0, int kc, float[] dst, int dOff) {
+    if (rows < MR) Arrays.fill(dst, dOff, dOff + kc * MR, 0f);
+    if (!transA) {
+      for (int i = 0; i < rows; i++) {
+        int src = aOff + (i0 + i) * lda + p0;
+        for (int p = 0; p < kc; p++) dst[dOff + p * MR + i] = alpha * a[src + p];
+      }
+    } else {
+      for (int p = 0; p < kc; p++) {
+        int src = aOff + (p0 + p) * lda + i0;
+        for (int i = 0; i < rows; i++) dst[dOff + p * MR + i] = alpha * a[src + i];
+      }
+    }
+  }
+
+  private static int roundUp(int x, int multiple) {
+    return (x + multiple - 1) / multiple * multiple;
+  }
+
+  // One subclass per width, each with its species in a static final (see the class comment).
+
+  static final class Body128 extends Body {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_128;
+
+    @Override
+    VectorSpecies<Float> species() {
+      return S;
+    }
+  }
+
+  static final class Body256 extends Body {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
+
+    @Override
+    VectorSpecies<Float> species() {
+      return S;
+    }
+  }
+
+  static final class Body512 extends Body {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_512;
+
+    @Override
+    VectorSpecies<Float> species() {
+      return S;
+    }
+  }
+}
