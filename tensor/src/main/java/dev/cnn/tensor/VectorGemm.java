@@ -160,8 +160,9 @@ final class VectorGemm implements GemmKernel {
                 int ncols = Math.min(nr, nc - q * nr);
                 for (int r = rFrom; r < rTo; r += MR) {
                   int nrows = Math.min(MR, rTo - r);
+                  int at = cOff + (base + r) * ldc + j;
                   microKernel(kc, ap, (r / MR) * kc * MR, bp, q * kc * nr,
-                      c, cOff + (base + r) * ldc + j, ldc, nrows, ncols, tile);
+                      c, at, ldc, nrows, ncols, tile);
                 }
               }
             });
@@ -272,9 +273,20 @@ final class VectorGemm implements GemmKernel {
       int p0, int kc, float[] dst, int dOff) {
     if (rows < MR) Arrays.fill(dst, dOff, dOff + kc * MR, 0f);
     if (!transA) {
-      for (int i = 0; i < rows; i++) {
-        int src = aOff + (i0 + i) * lda + p0;
-        for (int p = 0; p < kc; p++) dst[dOff + p * MR + i] = alpha * a[src + p];
+      // Read the rows of A side by side and write the panel sequentially.
+      int src = aOff + i0 * lda + p0;
+      if (rows == MR) {
+        for (int p = 0; p < kc; p++) {
+          int d = dOff + p * MR;
+          dst[d] = alpha * a[src + p];
+          dst[d + 1] = alpha * a[src + lda + p];
+          dst[d + 2] = alpha * a[src + 2 * lda + p];
+          dst[d + 3] = alpha * a[src + 3 * lda + p];
+        }
+      } else {
+        for (int i = 0; i < rows; i++) {
+          for (int p = 0; p < kc; p++) dst[dOff + p * MR + i] = alpha * a[src + i * lda + p];
+        }
       }
     } else {
       for (int p = 0; p < kc; p++) {
