@@ -50,8 +50,25 @@ public final class Gemm {
       float alpha, float[] a, int aOff, int lda,
       float[] b, int bOff, int ldb,
       float beta, float[] c, int cOff, int ldc) {
-    check(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+    check(transA, transB, m, n, k, a == null ? -1 : a.length, aOff, lda,
+        b == null ? -1 : b.length, bOff, ldb, c == null ? -1 : c.length, cOff, ldc, c == a || c == b ? (c == a ? "A" : "B") : null);
     kernel().gemm(transA == Transpose.YES, transB == Transpose.YES, m, n, k,
+        alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+  }
+
+  /**
+   * The float64 variant, {@code C = alpha * op(A) * op(B) + beta * C}, computed by the plain-loop
+   * reference in double precision (float64 exists for gradient checks, not for speed). Same
+   * shapes, checks and contract as the float32 method.
+   */
+  public static void gemm(
+      Transpose transA, Transpose transB, int m, int n, int k,
+      double alpha, double[] a, int aOff, int lda,
+      double[] b, int bOff, int ldb,
+      double beta, double[] c, int cOff, int ldc) {
+    check(transA, transB, m, n, k, a == null ? -1 : a.length, aOff, lda,
+        b == null ? -1 : b.length, bOff, ldb, c == null ? -1 : c.length, cOff, ldc, c == a || c == b ? (c == a ? "A" : "B") : null);
+    ScalarGemm.gemm64(transA == Transpose.YES, transB == Transpose.YES, m, n, k,
         alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
   }
 
@@ -63,9 +80,10 @@ public final class Gemm {
   }
 
   /**
-   * The matrix product of two float32 rank-2 tensors: (m x k) * (k x n) -> (m x n).
+   * The matrix product of two rank-2 tensors of the same type: (m x k) * (k x n) -> (m x n).
    *
-   * @throws IllegalArgumentException if a tensor is not rank 2 or the inner dimensions differ
+   * @throws IllegalArgumentException if a tensor is not rank 2, the inner dimensions differ or
+   *     the types differ
    */
   public static Tensor matmul(Tensor a, Tensor b) {
     if (a.rank() != 2 || b.rank() != 2) {
@@ -77,15 +95,26 @@ public final class Gemm {
           + Shapes.format(b.shape()), "A's columns (" + a.dim(1) + ") to equal B's rows ("
           + b.dim(0) + ")");
     }
+    if (a.dtype() != b.dtype()) {
+      throw Shapes.error("matmul", "A is " + a.dtype() + " and B is " + b.dtype(),
+          "the same type; convert one with to(DType)");
+    }
     int m = a.dim(0), k = a.dim(1), n = b.dim(1);
-    Tensor c = Tensor.zeros(DType.FLOAT32, m, n);
-    gemm(Transpose.NO, Transpose.NO, m, n, k, a.floatData(), b.floatData(), c.floatData());
+    Tensor c = Tensor.zeros(a.dtype(), m, n);
+    if (a.dtype() == DType.FLOAT32) {
+      gemm(Transpose.NO, Transpose.NO, m, n, k, a.floatData(), b.floatData(), c.floatData());
+    } else {
+      gemm(Transpose.NO, Transpose.NO, m, n, k, 1.0, a.doubleData(), 0, k, b.doubleData(), 0, n,
+          0.0, c.doubleData(), 0, n);
+    }
     return c;
   }
 
+  /** Checks sizes (array lengths; -1 for a null array) and names the operand that is wrong. */
   private static void check(
       Transpose transA, Transpose transB, int m, int n, int k,
-      float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc) {
+      int aLen, int aOff, int lda, int bLen, int bOff, int ldb, int cLen, int cOff, int ldc,
+      String aliased) {
     if (transA == null || transB == null) {
       throw new IllegalArgumentException("gemm: transA and transB must be Transpose.NO or Transpose.YES, not null");
     }
@@ -93,22 +122,22 @@ public final class Gemm {
     Shapes.checkNonNegative("gemm", "n", n);
     Shapes.checkNonNegative("gemm", "k", k);
     boolean ta = transA == Transpose.YES, tb = transB == Transpose.YES;
-    checkOperand("A", a, aOff, lda, ta ? k : m, ta ? m : k, ta);
-    checkOperand("B", b, bOff, ldb, tb ? n : k, tb ? k : n, tb);
-    checkOperand("C", c, cOff, ldc, m, n, false);
-    if (c == a || c == b) {
-      throw Shapes.error("gemm", "C is the same array as " + (c == a ? "A" : "B"),
+    checkOperand("A", aLen, aOff, lda, ta ? k : m, ta ? m : k, ta);
+    checkOperand("B", bLen, bOff, ldb, tb ? n : k, tb ? k : n, tb);
+    checkOperand("C", cLen, cOff, ldc, m, n, false);
+    if (aliased != null) {
+      throw Shapes.error("gemm", "C is the same array as " + aliased,
           "C to be a separate array (the result would overwrite its own input)");
     }
   }
 
-  private static void checkOperand(String name, float[] x, int off, int ld, int rows, int cols, boolean trans) {
-    if (x == null) throw new IllegalArgumentException("gemm: " + name + " is null");
+  private static void checkOperand(String name, int length, int off, int ld, int rows, int cols, boolean trans) {
+    if (length < 0) throw new IllegalArgumentException("gemm: " + name + " is null");
     if (rows == 0 || cols == 0) return;
     if (ld < cols) {
       throw Shapes.error("gemm", name + (trans ? " (stored transposed)" : "") + " is stored as "
           + rows + " x " + cols + " with leading dimension " + ld, "leading dimension >= " + cols);
     }
-    Shapes.checkRange("gemm", name, x.length, off, (long) (rows - 1) * ld + cols);
+    Shapes.checkRange("gemm", name, length, off, (long) (rows - 1) * ld + cols);
   }
 }

@@ -34,4 +34,25 @@ final class ScalarGemm implements GemmKernel {
       }
     }
   }
+
+  /**
+   * The same three loops in float64, the only GEMM for double tensors (used by gradient checks,
+   * where precision matters and speed does not).
+   */
+  static void gemm64(
+      boolean transA, boolean transB, int m, int n, int k,
+      double alpha, double[] a, int aOff, int lda,
+      double[] b, int bOff, int ldb,
+      double beta, double[] c, int cOff, int ldc) {
+    for (int i = 0; i < m; i++) {
+      int cRow = cOff + i * ldc;
+      for (int j = 0; j < n; j++) c[cRow + j] = beta == 0 ? 0 : beta * c[cRow + j];
+      for (int p = 0; p < k; p++) {
+        double aip = alpha * (transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p]);
+        for (int j = 0; j < n; j++) {
+          c[cRow + j] += aip * (transB ? b[bOff + j * ldb + p] : b[bOff + p * ldb + j]);
+        }
+      }
+    }
+  }
 }

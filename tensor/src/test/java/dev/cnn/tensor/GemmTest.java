@@ -201,6 +201,22 @@ class GemmTest {
   }
 
   @Test
+  void float64GemmAndMatmul() {
+    // A^T B^T with alpha and beta, in double: [1 3; 2 4]^T... checked against hand-computed values.
+    double[] a = {1, 2, 3, 4}, b = {5, 6, 7, 8}, c = {1, 1, 1, 1};
+    Gemm.gemm(Transpose.YES, Transpose.YES, 2, 2, 2, 0.5, a, 0, 2, b, 0, 2, 2.0, c, 0, 2);
+    // A^T = [1 3; 2 4], B^T = [5 7; 6 8]; A^T B^T = [23 31; 34 46]; 0.5 * that + 2 = below
+    assertArrayEquals(new double[] {13.5, 17.5, 19, 25}, c);
+    Tensor x = Tensor.of(new double[] {0.1, 0.2, 0.3}, 1, 3);
+    Tensor y = Tensor.of(new double[] {1, 2, 3}, 3, 1);
+    Tensor z = Gemm.matmul(x, y);
+    assertEquals(DType.FLOAT64, z.dtype());
+    assertEquals(0.1 + 0.4 + 0.9, z.get(0, 0), 1e-15);
+    var e = assertThrows(IllegalArgumentException.class, () -> Gemm.matmul(x, Tensor.zeros(3, 1)));
+    assertTrue(e.getMessage().contains("FLOAT32"), e.getMessage());
+  }
+
+  @Test
   void shapeErrorsNameTheOperandAndTheFix() {
     var e = assertThrows(IllegalArgumentException.class,
         () -> Gemm.matmul(Tensor.zeros(2, 3), Tensor.zeros(4, 5)));
