@@ -5,6 +5,8 @@ import dev.cnn.tensor.Gemm.Transpose;
 import dev.cnn.tensor.Kernels;
 import dev.cnn.tensor.Log;
 import dev.cnn.tensor.Parallel;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.SplittableRandom;
@@ -34,8 +36,8 @@ public final class GemmBench {
    * @param threads engine threads, and OPENBLAS_NUM_THREADS for OpenBLAS
    * @param seconds minimum length of one timed measurement
    * @param measurements how many timed measurements (the median is reported)
-   * @param warmupSeconds how long the engine runs before measuring (so that C2 has compiled the
-   *     kernels)
+   * @param warmupSeconds how long, at least, the engine runs before measuring (so that C2 has
+   *     compiled the kernels); longer while the rate still climbs, see {@link #warmUp}
    * @param openblas whether to run the OpenBLAS side too
    */
   public record Config(int m, int n, int k, int threads, double seconds, int measurements,
@@ -210,11 +212,8 @@ public final class GemmBench {
     try {
       Log.debug("gemm bench: " + m + "x" + n + "x" + k + ", " + config.threads()
           + " thread(s), " + Kernels.describe());
-      long warmupEnd = System.nanoTime() + (long) (config.warmupSeconds() * 1e9);
-      do {
-        Gemm.gemm(Transpose.NO, Transpose.NO, m, n, k, a, b, c);
-      } while (System.nanoTime() < warmupEnd);
       long minNanos = (long) (config.seconds() * 1e9);
+      warmUp(config, a, b, c, minNanos);
       double[] gflops = new double[config.measurements()];
       for (int r = 0; r < gflops.length; r++) {
         long calls = 0;
@@ -234,6 +233,52 @@ public final class GemmBench {
     } finally {
       Parallel.setThreads(previousThreads);
     }
+  }
+
+  /**
+   * Runs GEMM for at least {@code config.warmupSeconds()}, in windows of one measurement's length,
+   * and goes on while the JIT is still compiling (the JVM's total compilation time grew during
+   * the last window) or the rate still climbs by more than 5% from one window to the next; at
+   * most {@code max(3 * warmup, warmup + 5 s)}. C2 compiles the Vector API kernels late, and
+   * later still on a busy machine: measuring before it has finished measures the interpreter.
+   */
+  private static void warmUp(Config config, float[] a, float[] b, float[] c, long windowNanos) {
+    if (config.warmupSeconds() == 0) return;
+    int m = config.m(), n = config.n(), k = config.k();
+    CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+    boolean jitTimed = jit != null && jit.isCompilationTimeMonitoringSupported();
+    long start = System.nanoTime();
+    long minEnd = start + (long) (config.warmupSeconds() * 1e9);
+    long maxEnd = start + (long) (Math.max(3 * config.warmupSeconds(),
+        config.warmupSeconds() + 5) * 1e9);
+    double previous = 0;
+    long compileMillis = jitTimed ? jit.getTotalCompilationTime() : 0;
+    int windows = 0;
+    while (true) {
+      long calls = 0;
+      long t0 = System.nanoTime();
+      long elapsed;
+      do {
+        Gemm.gemm(Transpose.NO, Transpose.NO, m, n, k, a, b, c);
+        calls++;
+        elapsed = System.nanoTime() - t0;
+      } while (elapsed < windowNanos);
+      windows++;
+      double rate = (double) calls / elapsed;
+      long compiled = jitTimed ? jit.getTotalCompilationTime() : compileMillis;
+      boolean compiling = compiled - compileMillis > 0;
+      boolean climbing = rate > previous * 1.05;
+      compileMillis = compiled;
+      previous = rate;
+      long now = t0 + elapsed;
+      Log.debug(String.format(Locale.ROOT,
+          "gemm bench: warm-up window %d: %.2f GFLOP/s%s%s", windows,
+          config.flopsPerCall() * rate, compiling ? ", JIT compiling" : "",
+          climbing ? ", climbing" : ""));
+      if (now >= maxEnd || (now >= minEnd && !compiling && !climbing)) break;
+    }
+    Log.debug(String.format(Locale.ROOT, "gemm bench: warmed up for %.2f s",
+        (System.nanoTime() - start) * 1e-9));
   }
 
   private static float[] uniform(SplittableRandom rng, int size) {
