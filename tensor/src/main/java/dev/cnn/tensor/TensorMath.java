@@ -601,7 +601,8 @@ public final class TensorMath {
     Plan(int[] aShape, int[] bShape, int[] outShape) {
       int rank = outShape.length;
       // Merge axes right to left; lists are filled innermost first.
-      int[] size = new int[rank], aFull = new int[rank], bFull = new int[rank];
+      int slots = Math.max(rank, 1); // a rank-0 result still has one run of one element
+      int[] size = new int[slots], aFull = new int[slots], bFull = new int[slots];
       int m = 0;
       for (int i = rank - 1; i >= 0; i--) {
         int d = outShape[i];
