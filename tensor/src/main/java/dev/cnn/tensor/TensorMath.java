@@ -43,32 +43,62 @@ public final class TensorMath {
 
   // ================================================================ binary, broadcasting
 
-  /** {@code a + b}, broadcast. @param a not modified @param b not modified */
+  /**
+   * {@code a + b}, broadcast.
+   *
+   * @param a not modified
+   * @param b not modified
+   */
   public static Tensor add(Tensor a, Tensor b) {
     return binary(BinaryOp.ADD, a, b);
   }
 
-  /** {@code a - b}, broadcast. @param a not modified @param b not modified */
+  /**
+   * {@code a - b}, broadcast.
+   *
+   * @param a not modified
+   * @param b not modified
+   */
   public static Tensor sub(Tensor a, Tensor b) {
     return binary(BinaryOp.SUB, a, b);
   }
 
-  /** {@code a * b} element-wise (Hadamard), broadcast. @param a not modified @param b not modified */
+  /**
+   * {@code a * b} element-wise (Hadamard), broadcast.
+   *
+   * @param a not modified
+   * @param b not modified
+   */
   public static Tensor mul(Tensor a, Tensor b) {
     return binary(BinaryOp.MUL, a, b);
   }
 
-  /** {@code a / b}, broadcast (IEEE: x/0 is +-Infinity). @param a not modified @param b not modified */
+  /**
+   * {@code a / b}, broadcast (IEEE: x/0 is +-Infinity).
+   *
+   * @param a not modified
+   * @param b not modified
+   */
   public static Tensor div(Tensor a, Tensor b) {
     return binary(BinaryOp.DIV, a, b);
   }
 
-  /** {@code max(a, b)} element-wise, broadcast; NaN wins. @param a not modified @param b not modified */
+  /**
+   * {@code max(a, b)} element-wise, broadcast; NaN wins.
+   *
+   * @param a not modified
+   * @param b not modified
+   */
   public static Tensor maximum(Tensor a, Tensor b) {
     return binary(BinaryOp.MAX, a, b);
   }
 
-  /** {@code min(a, b)} element-wise, broadcast; NaN wins. @param a not modified @param b not modified */
+  /**
+   * {@code min(a, b)} element-wise, broadcast; NaN wins.
+   *
+   * @param a not modified
+   * @param b not modified
+   */
   public static Tensor minimum(Tensor a, Tensor b) {
     return binary(BinaryOp.MIN, a, b);
   }
@@ -265,47 +295,83 @@ public final class TensorMath {
     return out;
   }
 
-  /** {@code -x}. @param x not modified */
+  /**
+   * {@code -x}.
+   *
+   * @param x not modified
+   */
   public static Tensor neg(Tensor x) {
     return unary(UnaryOp.NEG, x);
   }
 
-  /** {@code |x|}. @param x not modified */
+  /**
+   * {@code |x|}.
+   *
+   * @param x not modified
+   */
   public static Tensor abs(Tensor x) {
     return unary(UnaryOp.ABS, x);
   }
 
-  /** {@code e^x}. @param x not modified */
+  /**
+   * {@code e^x}.
+   *
+   * @param x not modified
+   */
   public static Tensor exp(Tensor x) {
     return unary(UnaryOp.EXP, x);
   }
 
-  /** {@code ln x}. @param x not modified */
+  /**
+   * {@code ln x}.
+   *
+   * @param x not modified
+   */
   public static Tensor log(Tensor x) {
     return unary(UnaryOp.LOG, x);
   }
 
-  /** {@code sqrt(x)}. @param x not modified */
+  /**
+   * {@code sqrt(x)}.
+   *
+   * @param x not modified
+   */
   public static Tensor sqrt(Tensor x) {
     return unary(UnaryOp.SQRT, x);
   }
 
-  /** {@code x * x}. @param x not modified */
+  /**
+   * {@code x * x}.
+   *
+   * @param x not modified
+   */
   public static Tensor square(Tensor x) {
     return unary(UnaryOp.SQUARE, x);
   }
 
-  /** {@code max(x, 0)}. @param x not modified */
+  /**
+   * {@code max(x, 0)}.
+   *
+   * @param x not modified
+   */
   public static Tensor relu(Tensor x) {
     return unary(UnaryOp.RELU, x);
   }
 
-  /** {@code 1 / (1 + e^-x)}. @param x not modified */
+  /**
+   * {@code 1 / (1 + e^-x)}.
+   *
+   * @param x not modified
+   */
   public static Tensor sigmoid(Tensor x) {
     return unary(UnaryOp.SIGMOID, x);
   }
 
-  /** {@code tanh(x)}. @param x not modified */
+  /**
+   * {@code tanh(x)}.
+   *
+   * @param x not modified
+   */
   public static Tensor tanh(Tensor x) {
     return unary(UnaryOp.TANH, x);
   }
@@ -426,7 +492,11 @@ public final class TensorMath {
     return out;
   }
 
-  /** The sum of all elements (0 for an empty tensor). @param x not modified */
+  /**
+   * The sum of all elements (0 for an empty tensor).
+   *
+   * @param x not modified
+   */
   public static double sum(Tensor x) {
     if (x.dtype() == DType.FLOAT32) return kernel().sum(x.floatData(), 0, x.size());
     double s = 0;
@@ -434,7 +504,11 @@ public final class TensorMath {
     return s;
   }
 
-  /** The mean of all elements (NaN for an empty tensor). @param x not modified */
+  /**
+   * The mean of all elements (NaN for an empty tensor).
+   *
+   * @param x not modified
+   */
   public static double mean(Tensor x) {
     if (x.dtype() == DType.FLOAT32) return kernel().sum(x.floatData(), 0, x.size()) / (float) x.size();
     return sum(x) / x.size();
