@@ -35,8 +35,10 @@ public record Conv2dGeometry(int n, int cIn, int h, int w, int cOut, int kH, int
     Shapes.checkPositive(op, "kernel height KH", kH);
     Shapes.checkPositive(op, "kernel width KW", kW);
     int g = spec.groups();
-    String got = "input " + Shapes.format(n, cIn, h, w) + " (Cin " + cIn + "), weight Cout " + cOut
-        + " x KH " + kH + " x KW " + kW + ", " + spec;
+    String weight = "[" + cOut + ", " + (cIn % g == 0 ? String.valueOf(cIn / g) : cIn + "/" + g)
+        + ", " + kH + ", " + kW + "]";
+    String got = "input " + Shapes.format(n, cIn, h, w) + " and weight " + weight + " (Cin " + cIn
+        + ", Cout " + cOut + ", KH " + kH + ", KW " + kW + ") with " + spec;
     if (cIn % g != 0 || cOut % g != 0) {
       throw Shapes.error(op, got,
           "groups " + g + " to divide both Cin " + cIn + " and Cout " + cOut

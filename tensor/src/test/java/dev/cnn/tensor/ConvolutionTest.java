@@ -164,7 +164,7 @@ class ConvolutionTest {
         "[2, 4, 5, 5]", "[6, 1, 3, 3]");
     // output smaller than 1x1
     assertMessage(() -> Convolution.forward(x, Tensor.zeros(6, 4, 7, 3), null, Conv2dSpec.DEFAULT),
-        "[2, 4, 5, 5]", "KH 7", "-1 x 3", "pad the input");
+        "[2, 4, 5, 5]", "[6, 4, 7, 3]", "-1 x 3", "pad the input");
     // ranks
     assertMessage(() -> Convolution.forward(Tensor.zeros(4, 5, 5), w, null, Conv2dSpec.DEFAULT), "[4, 5, 5]", "rank 4");
     // bias
