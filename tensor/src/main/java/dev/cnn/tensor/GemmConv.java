@@ -28,6 +28,13 @@ import java.util.Arrays;
  * sums its images into its own partial buffer; the partials are then added in chunk order. The
  * result is bit-identical across runs and thread counts.
  *
+ * <p><b>Measured</b> (2 threads, JDK 17, 256-bit vectors, best of ~0.7 s; N=32, 3x3, pad 1):
+ * Cin=1 28x28 -> 32 channels: forward 0.61 ms here vs 9.8 ms for the direct loops of
+ * {@link ScalarConv}, input gradient 0.51 vs 11.5 ms, weight gradient 0.62 vs 3.9 ms;
+ * 32 -> 64 channels at 14x14: forward 5.3 ms (43 GFLOP/s), input gradient 4.0 ms (59 GFLOP/s),
+ * weight gradient 7.8 ms (30 GFLOP/s) vs 0.26-0.96 s direct. So the GEMM path is kept for every
+ * shape, Cin=1 included; a tuned direct kernel for Cin=1 would have little left to win.
+ *
  * <p><b>Workspaces.</b> The im2col matrix (K x HW floats per thread) and the partial buffers are
  * kept in thread-locals and grow to the largest size seen, so a training step does not allocate
  * them again.
