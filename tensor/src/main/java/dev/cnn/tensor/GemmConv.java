@@ -40,8 +40,10 @@ import java.util.Arrays;
  * them again.
  */
 final class GemmConv implements ConvKernel {
-  /** Upper bound on the chunks of the batch in the weight gradient (bounds the partial buffers). */
+  /** Upper bound on the chunks of the batch in the weight gradient. */
   static final int MAX_CHUNKS = 32;
+  /** Upper bound on the floats of all partial buffers together (16 MB); fewer chunks beyond it. */
+  static final int PARTIALS_BUDGET = 1 << 22;
 
   private static final ThreadLocal<float[]> COL = ThreadLocal.withInitial(() -> new float[0]);
   private static final ThreadLocal<float[]> PARTIALS = ThreadLocal.withInitial(() -> new float[0]);
@@ -52,6 +54,7 @@ final class GemmConv implements ConvKernel {
     final int cInG = g.cInPerGroup(), cOutG = g.cOutPerGroup();
     final int k = cInG * g.kH() * g.kW(), hw = g.hOut() * g.wOut(), plane = g.h() * g.w();
     final boolean pointwise = g.isPointwise();
+    colSize(g);
     forEachImage(g.n(), n -> {
       float[] col = pointwise ? null : workspace(COL, k * hw);
       for (int grp = 0; grp < groups; grp++) {
@@ -83,6 +86,7 @@ final class GemmConv implements ConvKernel {
     final int cInG = g.cInPerGroup(), cOutG = g.cOutPerGroup();
     final int k = cInG * g.kH() * g.kW(), hw = g.hOut() * g.wOut(), plane = g.h() * g.w();
     final boolean pointwise = g.isPointwise();
+    colSize(g);
     forEachImage(g.n(), n -> {
       float[] col = pointwise ? null : workspace(COL, k * hw);
       for (int grp = 0; grp < groups; grp++) {
@@ -110,10 +114,14 @@ final class GemmConv implements ConvKernel {
     final int k = cInG * g.kH() * g.kW(), hw = g.hOut() * g.wOut(), plane = g.h() * g.w();
     final boolean pointwise = g.isPointwise();
     final int size = cOut * k; // elements of dw
-    // Chunk boundaries depend on N only, never on the thread count.
-    final int chunk = (batch + MAX_CHUNKS - 1) / MAX_CHUNKS;
+    // Chunk boundaries depend on N and the weight size only, never on the thread count.
+    final int maxChunks = Math.max(1, Math.min(MAX_CHUNKS, PARTIALS_BUDGET / size));
+    final int chunk = (batch + maxChunks - 1) / maxChunks;
     final int chunks = (batch + chunk - 1) / chunk;
-    final float[] partials = workspace(PARTIALS, chunks * size);
+    // One chunk that overwrites dw needs no partial buffer: its sum is the result, bit for bit.
+    final boolean direct = chunks == 1 && !accumulate;
+    final float[] partials = direct ? dw : workspace(PARTIALS, chunks * size);
+    colSize(g);
     forEachImage(chunks, ch -> {
       float[] col = pointwise ? null : workspace(COL, k * hw);
       int pOff = ch * size;
@@ -135,6 +143,7 @@ final class GemmConv implements ConvKernel {
         }
       }
     });
+    if (direct) return;
     // Sum the partials in chunk order: dw (+)= ((p0 + p1) + p2) + ...
     for (int e = 0; e < size; e++) {
       float sum = partials[e];
@@ -153,6 +162,11 @@ final class GemmConv implements ConvKernel {
     } else {
       for (int i = 0; i < count; i++) body.accept(i);
     }
+  }
+
+  /** Elements of one im2col matrix, Cin/G*KH*KW x Hout*Wout, checked to fit in a Java array. */
+  private static int colSize(Conv2dGeometry g) {
+    return Shapes.size(g.cInPerGroup() * g.kH() * g.kW(), g.hOut() * g.wOut());
   }
 
   /** This thread's workspace, grown to at least {@code size} floats (contents are stale). */
