@@ -91,36 +91,43 @@ public record Conv2dSpec(
 
     private Builder() {}
 
+    /** Stride {@code s} on both axes. */
     public Builder stride(int s) {
       return stride(s, s);
     }
 
+    /** Stride {@code h} vertically, {@code w} horizontally. */
     public Builder stride(int h, int w) {
       strideH = h;
       strideW = w;
       return this;
     }
 
+    /** Zero padding {@code p} on both axes. */
     public Builder pad(int p) {
       return pad(p, p);
     }
 
+    /** Zero padding {@code h} rows above and below, {@code w} columns left and right. */
     public Builder pad(int h, int w) {
       padH = h;
       padW = w;
       return this;
     }
 
+    /** Dilation {@code d} on both axes. */
     public Builder dilation(int d) {
       return dilation(d, d);
     }
 
+    /** Dilation {@code h} vertically, {@code w} horizontally. */
     public Builder dilation(int h, int w) {
       dilationH = h;
       dilationW = w;
       return this;
     }
 
+    /** Number of channel groups {@code g}. */
     public Builder groups(int g) {
       groups = g;
       return this;
