@@ -13,8 +13,15 @@
  * constructor takes the vector width in bits so tests exercise 128- and 256-bit code on any
  * machine. {@link dev.cnn.tensor.Kernels} picks one implementation per JVM and logs why; the
  * system property {@code cnn.kernels=scalar} (or {@code CNN_KERNELS=scalar}) forces the scalar path.
- * Public facades ({@link dev.cnn.tensor.Gemm}, ...) check shapes and name the op, the shapes
- * received and the shapes expected in every error.
+ * Public facades ({@link dev.cnn.tensor.Gemm}, {@link dev.cnn.tensor.Convolution},
+ * {@link dev.cnn.tensor.Pooling}, ...) check shapes and name the op, the shapes received and the
+ * shapes expected in every error.
+ *
+ * <p>Convolution's fast path is not a Vector class of its own: {@code GemmConv} lowers forward,
+ * input gradient and weight gradient to {@link dev.cnn.tensor.Gemm} through im2col/col2im, so it
+ * is as fast as the GEMM in force; {@code ScalarConv} (the seven loops) is its reference, its
+ * fallback under {@code cnn.kernels=scalar}, and the float64 path. Pooling is memory-bound and has
+ * one implementation, plain loops parallel over the N*C planes.
  *
  * <h2>Threads and determinism</h2>
  * {@link dev.cnn.tensor.Parallel} is the one thread pool. Work is split into tasks whose

@@ -1,0 +1,288 @@
+package dev.cnn.tensor;
+
+import java.util.Arrays;
+
+/**
+ * 2-d max and average pooling and global average pooling, NCHW, forward and backward, float32
+ * and float64.
+ *
+ * <p>Shapes: x {@code [N, C, H, W]}, y {@code [N, C, Hout, Wout]} with
+ * {@code Hout = floor((H + 2P - K)/S) + 1} ({@link Pool2dSpec}). Window (oh, ow) covers rows
+ * {@code [oh*S - P, oh*S - P + K)} and columns likewise:
+ * <pre>
+ *   max:  y[n][c][oh][ow] = max over the window's real pixels        (padding is -infinity)
+ *         dx[n][c][argmax] += dy[n][c][oh][ow]
+ *   avg:  y[n][c][oh][ow] = (sum over the window's real pixels) / (KH*KW)
+ *         dx[n][c][ih][iw] += dy[n][c][oh][ow] / (KH*KW)   for every real pixel of the window
+ *   global avg: y[n][c] = sum_{h, w} x[n][c][h][w] / (H*W),  dx[n][c][h][w] = dy[n][c] / (H*W)
+ * </pre>
+ * <b>Average pooling counts padding in the divisor</b> (PyTorch's default
+ * {@code count_include_pad=true}): the divisor is always KH*KW, so a window that overlaps the
+ * padding averages in zeros. Without ceil mode no window extends past the padded input, so this
+ * is exactly PyTorch's result.
+ *
+ * <p>Max pooling records, for each output element, the index {@code ih*W + iw} of its maximum
+ * within its own (n, c) input plane (PyTorch's convention); backward routes the gradient there.
+ * Ties go to the first pixel in row-major order; a NaN in the window is the maximum (the first
+ * NaN), so NaNs propagate.
+ *
+ * <p>Pooling is memory-bound, so there is one implementation: plain loops, parallel over the
+ * N*C planes; each plane is written by one task in a fixed order, so results are deterministic.
+ */
+public final class Pooling {
+  private Pooling() {}
+
+  /**
+   * The output of {@link #maxForward}.
+   *
+   * @param output {@code [N, C, Hout, Wout]}
+   * @param indices for each output element (same flat order), the index {@code ih*W + iw} of the
+   *     maximum within its (n, c) input plane
+   */
+  public record MaxPoolResult(Tensor output, int[] indices) {}
+
+  /** The output shape {@code [N, C, Hout, Wout]} of pooling x with {@code spec}. */
+  public static int[] outputShape(int[] inputShape, Pool2dSpec spec) {
+    return geometry("pool2d", inputShape, spec);
+  }
+
+  // ------------------------------------------------------------------ max
+
+  /**
+   * Max pooling: {@code y = max over each window}, with the argmax of each window.
+   *
+   * @param x {@code [N, C, H, W]}, not modified
+   * @return output {@code [N, C, Hout, Wout]} and argmax indices
+   * @throws IllegalArgumentException when x is not rank 4 or the window does not fit
+   */
+  public static MaxPoolResult maxForward(Tensor x, Pool2dSpec spec) {
+    int[] out = geometry("maxPool2d forward", x.shape(), spec);
+    Tensor y = Tensor.zeros(x.dtype(), out);
+    int[] idx = new int[y.size()];
+    int h = x.dim(2), w = x.dim(3), hOut = out[2], wOut = out[3];
+    float[] xf = x.dtype() == DType.FLOAT32 ? x.floatData() : null, yf = xf == null ? null : y.floatData();
+    double[] xd = xf == null ? x.doubleData() : null, yd = xf == null ? y.doubleData() : null;
+    Parallel.forEach(out[0] * out[1], p -> {
+      int xo = p * h * w, yo = p * hOut * wOut;
+      for (int oh = 0; oh < hOut; oh++) {
+        int h0 = oh * spec.strideH() - spec.padH();
+        int hs = Math.max(h0, 0), he = Math.min(h0 + spec.kernelH(), h);
+        for (int ow = 0; ow < wOut; ow++) {
+          int w0 = ow * spec.strideW() - spec.padW();
+          int ws = Math.max(w0, 0), we = Math.min(w0 + spec.kernelW(), w);
+          int best = hs * w + ws; // every window holds a real pixel (padding <= kernel/2)
+          double max = Double.NEGATIVE_INFINITY;
+          for (int ih = hs; ih < he; ih++) {
+            for (int iw = ws; iw < we; iw++) {
+              double v = xf != null ? xf[xo + ih * w + iw] : xd[xo + ih * w + iw];
+              if (v > max || (Double.isNaN(v) && !Double.isNaN(max))) {
+                max = v;
+                best = ih * w + iw;
+              }
+            }
+          }
+          int o = yo + oh * wOut + ow;
+          idx[o] = best;
+          if (yf != null) yf[o] = xf[xo + best];
+          else yd[o] = xd[xo + best];
+        }
+      }
+    });
+    return new MaxPoolResult(y, idx);
+  }
+
+  /**
+   * The input gradient of max pooling: each {@code dy} element is added to the input pixel its
+   * window's maximum came from.
+   *
+   * @param dy gradient of the output, {@code [N, C, Hout, Wout]}, not modified
+   * @param indices the argmax indices from {@link #maxForward}, not modified
+   * @param inputShape shape of x, {@code [N, C, H, W]}
+   * @return a new tensor of shape {@code inputShape}
+   * @throws IllegalArgumentException when the shapes do not match or an index is out of range
+   */
+  public static Tensor maxBackward(Tensor dy, int[] indices, int[] inputShape, Pool2dSpec spec) {
+    String op = "maxPool2d backward";
+    int[] out = geometry(op, inputShape, spec);
+    expectShape(op, dy, out, inputShape, spec);
+    if (indices == null || indices.length != dy.size()) {
+      throw Shapes.error(op, "indices has " + (indices == null ? "null" : indices.length + " elements"),
+          dy.size() + " (one per element of dy " + Shapes.format(dy.shape()) + "), as maxForward returns");
+    }
+    Tensor dx = Tensor.zeros(dy.dtype(), inputShape);
+    int plane = inputShape[2] * inputShape[3], outPlane = out[2] * out[3];
+    float[] gf = dy.dtype() == DType.FLOAT32 ? dy.floatData() : null, df = gf == null ? null : dx.floatData();
+    double[] gd = gf == null ? dy.doubleData() : null, dd = gf == null ? dx.doubleData() : null;
+    Parallel.forEach(out[0] * out[1], p -> {
+      for (int o = p * outPlane; o < (p + 1) * outPlane; o++) {
+        int i = indices[o];
+        if (i < 0 || i >= plane) {
+          throw Shapes.error(op, "indices[" + o + "] is " + i,
+              "0 <= index < H*W = " + plane + "; pass the indices maxForward returned for this input");
+        }
+        if (gf != null) df[p * plane + i] += gf[o];
+        else dd[p * plane + i] += gd[o];
+      }
+    });
+    return dx;
+  }
+
+  // ------------------------------------------------------------------ average
+
+  /**
+   * Average pooling: {@code y = (sum over the window's real pixels) / (KH*KW)} (padding counts in
+   * the divisor), summed in double.
+   *
+   * @param x {@code [N, C, H, W]}, not modified
+   * @return a new tensor {@code [N, C, Hout, Wout]}
+   * @throws IllegalArgumentException when x is not rank 4 or the window does not fit
+   */
+  public static Tensor avgForward(Tensor x, Pool2dSpec spec) {
+    int[] out = geometry("avgPool2d forward", x.shape(), spec);
+    Tensor y = Tensor.zeros(x.dtype(), out);
+    int h = x.dim(2), w = x.dim(3), hOut = out[2], wOut = out[3];
+    double divisor = spec.kernelH() * spec.kernelW();
+    float[] xf = x.dtype() == DType.FLOAT32 ? x.floatData() : null, yf = xf == null ? null : y.floatData();
+    double[] xd = xf == null ? x.doubleData() : null, yd = xf == null ? y.doubleData() : null;
+    Parallel.forEach(out[0] * out[1], p -> {
+      int xo = p * h * w, yo = p * hOut * wOut;
+      for (int oh = 0; oh < hOut; oh++) {
+        int h0 = oh * spec.strideH() - spec.padH();
+        int hs = Math.max(h0, 0), he = Math.min(h0 + spec.kernelH(), h);
+        for (int ow = 0; ow < wOut; ow++) {
+          int w0 = ow * spec.strideW() - spec.padW();
+          int ws = Math.max(w0, 0), we = Math.min(w0 + spec.kernelW(), w);
+          double sum = 0;
+          for (int ih = hs; ih < he; ih++) {
+            for (int iw = ws; iw < we; iw++) sum += xf != null ? xf[xo + ih * w + iw] : xd[xo + ih * w + iw];
+          }
+          if (yf != null) yf[yo + oh * wOut + ow] = (float) (sum / divisor);
+          else yd[yo + oh * wOut + ow] = sum / divisor;
+        }
+      }
+    });
+    return y;
+  }
+
+  /**
+   * The input gradient of average pooling: each {@code dy} element, divided by KH*KW, is added to
+   * every real pixel of its window.
+   *
+   * @param dy gradient of the output, {@code [N, C, Hout, Wout]}, not modified
+   * @param inputShape shape of x, {@code [N, C, H, W]}
+   * @return a new tensor of shape {@code inputShape}
+   * @throws IllegalArgumentException when the shapes do not match
+   */
+  public static Tensor avgBackward(Tensor dy, int[] inputShape, Pool2dSpec spec) {
+    String op = "avgPool2d backward";
+    int[] out = geometry(op, inputShape, spec);
+    expectShape(op, dy, out, inputShape, spec);
+    Tensor dx = Tensor.zeros(dy.dtype(), inputShape);
+    int h = inputShape[2], w = inputShape[3], hOut = out[2], wOut = out[3];
+    double divisor = spec.kernelH() * spec.kernelW();
+    float[] gf = dy.dtype() == DType.FLOAT32 ? dy.floatData() : null, df = gf == null ? null : dx.floatData();
+    double[] gd = gf == null ? dy.doubleData() : null, dd = gf == null ? dx.doubleData() : null;
+    Parallel.forEach(out[0] * out[1], p -> {
+      int xo = p * h * w, yo = p * hOut * wOut;
+      for (int oh = 0; oh < hOut; oh++) {
+        int h0 = oh * spec.strideH() - spec.padH();
+        int hs = Math.max(h0, 0), he = Math.min(h0 + spec.kernelH(), h);
+        for (int ow = 0; ow < wOut; ow++) {
+          int w0 = ow * spec.strideW() - spec.padW();
+          int ws = Math.max(w0, 0), we = Math.min(w0 + spec.kernelW(), w);
+          if (gf != null) {
+            float g = (float) (gf[yo + oh * wOut + ow] / divisor);
+            for (int ih = hs; ih < he; ih++) for (int iw = ws; iw < we; iw++) df[xo + ih * w + iw] += g;
+          } else {
+            double g = gd[yo + oh * wOut + ow] / divisor;
+            for (int ih = hs; ih < he; ih++) for (int iw = ws; iw < we; iw++) dd[xo + ih * w + iw] += g;
+          }
+        }
+      }
+    });
+    return dx;
+  }
+
+  // ------------------------------------------------------------------ global average
+
+  /**
+   * Global average pooling: {@code y[n][c][0][0] = sum_{h, w} x[n][c][h][w] / (H*W)}, summed in
+   * double.
+   *
+   * @param x {@code [N, C, H, W]}, not modified
+   * @return a new tensor {@code [N, C, 1, 1]}
+   */
+  public static Tensor globalAvgForward(Tensor x) {
+    if (x.rank() != 4) {
+      throw Shapes.error("globalAvgPool2d forward", "x has shape " + Shapes.format(x.shape()), "rank 4 [N, C, H, W]");
+    }
+    int n = x.dim(0), c = x.dim(1), plane = x.dim(2) * x.dim(3);
+    Tensor y = Tensor.zeros(x.dtype(), n, c, 1, 1);
+    float[] xf = x.dtype() == DType.FLOAT32 ? x.floatData() : null;
+    double[] xd = xf == null ? x.doubleData() : null;
+    Parallel.forEach(n * c, p -> {
+      double sum = 0;
+      for (int i = p * plane; i < (p + 1) * plane; i++) sum += xf != null ? xf[i] : xd[i];
+      y.setFlat(p, sum / plane);
+    });
+    return y;
+  }
+
+  /**
+   * The input gradient of global average pooling: {@code dx[n][c][h][w] = dy[n][c][0][0] / (H*W)}.
+   *
+   * @param dy gradient of the output, {@code [N, C, 1, 1]}, not modified
+   * @param inputShape shape of x, {@code [N, C, H, W]}
+   * @return a new tensor of shape {@code inputShape}
+   */
+  public static Tensor globalAvgBackward(Tensor dy, int[] inputShape) {
+    String op = "globalAvgPool2d backward";
+    if (inputShape.length != 4) {
+      throw Shapes.error(op, "inputShape is " + Shapes.format(inputShape), "rank 4 [N, C, H, W]");
+    }
+    int[] out = {inputShape[0], inputShape[1], 1, 1};
+    if (!Arrays.equals(dy.shape(), out)) {
+      throw Shapes.error(op, "dy has shape " + Shapes.format(dy.shape()),
+          Shapes.format(out) + " (the output shape for input " + Shapes.format(inputShape) + ")");
+    }
+    Tensor dx = Tensor.zeros(dy.dtype(), inputShape);
+    int plane = inputShape[2] * inputShape[3];
+    float[] df = dy.dtype() == DType.FLOAT32 ? dx.floatData() : null;
+    double[] dd = df == null ? dx.doubleData() : null;
+    Parallel.forEach(out[0] * out[1], p -> {
+      double g = dy.getFlat(p) / plane;
+      if (df != null) Arrays.fill(df, p * plane, (p + 1) * plane, (float) g);
+      else Arrays.fill(dd, p * plane, (p + 1) * plane, g);
+    });
+    return dx;
+  }
+
+  // ------------------------------------------------------------------ helpers
+
+  /** Checks x's shape against the spec and returns the output shape. */
+  private static int[] geometry(String op, int[] in, Pool2dSpec spec) {
+    if (spec == null) throw Shapes.error(op, "spec is null", "a Pool2dSpec");
+    if (in.length != 4) {
+      throw Shapes.error(op, "input has shape " + Shapes.format(in), "rank 4 [N, C, H, W]");
+    }
+    for (int i = 0; i < 4; i++) {
+      if (in[i] < 1) {
+        throw Shapes.error(op, "input has shape " + Shapes.format(in), "every dimension >= 1");
+      }
+    }
+    int hOut = spec.outputHeight(in[2]), wOut = spec.outputWidth(in[3]);
+    if (hOut < 1 || wOut < 1) {
+      throw Shapes.error(op, "input " + Shapes.format(in) + " with " + spec + " gives an output of "
+              + hOut + " x " + wOut + " (Hout = floor((H + 2P - K)/S) + 1)",
+          "at least 1 x 1; use a smaller window, pad the input, or pool a larger image");
+    }
+    return new int[] {in[0], in[1], hOut, wOut};
+  }
+
+  private static void expectShape(String op, Tensor dy, int[] out, int[] in, Pool2dSpec spec) {
+    if (!Arrays.equals(dy.shape(), out)) {
+      throw Shapes.error(op, "dy has shape " + Shapes.format(dy.shape()),
+          Shapes.format(out) + " (the output shape for input " + Shapes.format(in) + " with " + spec + ")");
+    }
+  }
+}

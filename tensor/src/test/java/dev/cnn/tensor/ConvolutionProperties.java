@@ -1,0 +1,201 @@
+package dev.cnn.tensor;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Assume;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+
+/**
+ * Both float32 convolution kernels (the im2col + GEMM path and the scalar reference) against
+ * {@link NaiveConv}, a third implementation, over random geometries: batch 1-2, 1-3 channels per
+ * group in and out, 1-3 groups, images 1-9 (non-square, odd), kernels 1-5 (non-square), stride
+ * 1-3, padding 0-2 and dilation 1-2 per axis. The float tolerance is justified in
+ * {@link NaiveConv#assertClose}.
+ */
+class ConvolutionProperties {
+  private static final ConvKernel GEMM = new GemmConv();
+  private static final ConvKernel SCALAR = new ScalarConv();
+
+  /** One random convolution problem; {@code geometry()} is null when the output would be empty. */
+  record Case(int n, int cInG, int cOutG, int groups, int h, int w, int kH, int kW, Conv2dSpec spec, long seed) {
+    boolean valid() {
+      return spec.outputHeight(h, kH) >= 1 && spec.outputWidth(w, kW) >= 1;
+    }
+
+    Conv2dGeometry geometry() {
+      return new Conv2dGeometry(n, cInG * groups, h, w, cOutG * groups, kH, kW, spec);
+    }
+  }
+
+  @Provide
+  Arbitrary<Case> cases() {
+    Arbitrary<int[]> sizes = Combinators.combine(
+            Arbitraries.integers().between(1, 2), Arbitraries.integers().between(1, 3),
+            Arbitraries.integers().between(1, 3), Arbitraries.integers().between(1, 3),
+            Arbitraries.integers().between(1, 9), Arbitraries.integers().between(1, 9),
+            Arbitraries.integers().between(1, 5), Arbitraries.integers().between(1, 5))
+        .as((n, ci, co, g, h, w, kh, kw) -> new int[] {n, ci, co, g, h, w, kh, kw});
+    Arbitrary<Conv2dSpec> specs = Combinators.combine(
+            Arbitraries.integers().between(1, 3), Arbitraries.integers().between(1, 3),
+            Arbitraries.integers().between(0, 2), Arbitraries.integers().between(0, 2),
+            Arbitraries.integers().between(1, 2), Arbitraries.integers().between(1, 2))
+        .as((sh, sw, ph, pw, dh, dw) -> new Conv2dSpec(sh, sw, ph, pw, dh, dw, 1));
+    // An image smaller than the dilated kernel minus the padding grows to fit, so few draws are
+    // wasted (1-pixel images still occur where the kernel fits); Assume guards the property.
+    return Combinators.combine(sizes, specs, Arbitraries.longs())
+        .as((s, sp, seed) -> {
+          int h = Math.max(s[4], sp.dilationH() * (s[6] - 1) + 1 - 2 * sp.padH());
+          int w = Math.max(s[5], sp.dilationW() * (s[7] - 1) + 1 - 2 * sp.padW());
+          return new Case(s[0], s[1], s[2], s[3], h, w, s[6], s[7],
+              new Conv2dSpec(sp.strideH(), sp.strideW(), sp.padH(), sp.padW(), sp.dilationH(), sp.dilationW(), s[3]),
+              seed);
+        });
+  }
+
+  @Property(tries = 100)
+  void forwardMatchesNaive(@ForAll("cases") Case c) {
+    Assume.that(c.valid());
+    Conv2dGeometry g = c.geometry();
+    Rng rng = new Rng(c.seed());
+    float[] x = NaiveConv.uniform(rng, Shapes.size(g.inputShape()));
+    float[] w = NaiveConv.uniform(rng, Shapes.size(g.weightShape()));
+    float[] b = rng.nextInt(2) == 0 ? null : NaiveConv.uniform(rng, g.cOut());
+    NaiveConv.Result expected = NaiveConv.forward(g, x, w, b);
+    long terms = (long) g.cInPerGroup() * g.kH() * g.kW() + 2;
+    for (ConvKernel k : new ConvKernel[] {GEMM, SCALAR}) {
+      float[] y = new float[Shapes.size(g.outputShape())];
+      java.util.Arrays.fill(y, Float.NaN); // the output is overwritten, never read
+      k.forward(g, x, w, b, y);
+      NaiveConv.assertClose(k.getClass().getSimpleName() + " forward " + g, expected, y, terms);
+    }
+  }
+
+  @Property(tries = 100)
+  void backwardInputMatchesNaive(@ForAll("cases") Case c) {
+    Assume.that(c.valid());
+    Conv2dGeometry g = c.geometry();
+    Rng rng = new Rng(c.seed());
+    float[] dy = NaiveConv.uniform(rng, Shapes.size(g.outputShape()));
+    float[] w = NaiveConv.uniform(rng, Shapes.size(g.weightShape()));
+    NaiveConv.Result expected = NaiveConv.backwardInput(g, dy, w);
+    long terms = (long) g.cOutPerGroup() * g.kH() * g.kW() + 2;
+    for (ConvKernel k : new ConvKernel[] {GEMM, SCALAR}) {
+      float[] dx = new float[Shapes.size(g.inputShape())];
+      java.util.Arrays.fill(dx, Float.NaN);
+      k.backwardInput(g, dy, w, dx, false);
+      NaiveConv.assertClose(k.getClass().getSimpleName() + " backwardInput " + g, expected, dx, terms);
+    }
+  }
+
+  @Property(tries = 100)
+  void backwardWeightMatchesNaive(@ForAll("cases") Case c) {
+    Assume.that(c.valid());
+    Conv2dGeometry g = c.geometry();
+    Rng rng = new Rng(c.seed());
+    float[] x = NaiveConv.uniform(rng, Shapes.size(g.inputShape()));
+    float[] dy = NaiveConv.uniform(rng, Shapes.size(g.outputShape()));
+    NaiveConv.Result expected = NaiveConv.backwardWeight(g, x, dy);
+    long terms = (long) g.n() * g.hOut() * g.wOut() + 2;
+    for (ConvKernel k : new ConvKernel[] {GEMM, SCALAR}) {
+      float[] dw = new float[Shapes.size(g.weightShape())];
+      java.util.Arrays.fill(dw, Float.NaN);
+      k.backwardWeight(g, x, dy, dw, false);
+      NaiveConv.assertClose(k.getClass().getSimpleName() + " backwardWeight " + g, expected, dw, terms);
+    }
+  }
+
+  /**
+   * With {@code accumulate} the kernels add to what the output held: the result equals the old
+   * contents plus the overwriting result, to float rounding (one more term per element).
+   */
+  @Property(tries = 30)
+  void accumulateAddsToTheOutput(@ForAll("cases") Case c) {
+    Assume.that(c.valid());
+    Conv2dGeometry g = c.geometry();
+    Rng rng = new Rng(c.seed());
+    float[] x = NaiveConv.uniform(rng, Shapes.size(g.inputShape()));
+    float[] w = NaiveConv.uniform(rng, Shapes.size(g.weightShape()));
+    float[] dy = NaiveConv.uniform(rng, Shapes.size(g.outputShape()));
+    for (ConvKernel k : new ConvKernel[] {GEMM, SCALAR}) {
+      float[] dx = NaiveConv.uniform(rng, x.length), dx0 = dx.clone(), dxNew = new float[x.length];
+      k.backwardInput(g, dy, w, dx, true);
+      k.backwardInput(g, dy, w, dxNew, false);
+      float[] dw = NaiveConv.uniform(rng, w.length), dw0 = dw.clone(), dwNew = new float[w.length];
+      k.backwardWeight(g, x, dy, dw, true);
+      k.backwardWeight(g, x, dy, dwNew, false);
+      for (int i = 0; i < dx.length; i++) assertEquals(dx0[i] + dxNew[i], dx[i], 1e-5, "dx " + i);
+      for (int i = 0; i < dw.length; i++) assertEquals(dw0[i] + dwNew[i], dw[i], 1e-4, "dw " + i);
+    }
+  }
+
+  /**
+   * The adjoint identity that ties the three together:
+   * {@code <conv(x, w), dy> = <x, backwardInput(dy, w)> = <w, backwardWeight(x, dy)>}, each a sum
+   * of the same products x*w*dy. Each float result is within gamma_t of exact per element, so each
+   * inner product (in double) is within {@code t * 2^-22 * sum|x||w||dy|} of the exact one.
+   */
+  @Property(tries = 60)
+  void adjointIdentityHolds(@ForAll("cases") Case c) {
+    Assume.that(c.valid());
+    Conv2dGeometry g = c.geometry();
+    Rng rng = new Rng(c.seed());
+    float[] x = NaiveConv.uniform(rng, Shapes.size(g.inputShape()));
+    float[] w = NaiveConv.uniform(rng, Shapes.size(g.weightShape()));
+    float[] dy = NaiveConv.uniform(rng, Shapes.size(g.outputShape()));
+    // sum of |x w dy| over all terms of the convolution
+    NaiveConv.Result fwd = NaiveConv.forward(g, x, w, null);
+    double absTotal = 0;
+    for (int i = 0; i < dy.length; i++) absTotal += fwd.absSum()[i] * Math.abs(dy[i]);
+    long terms = Math.max((long) g.n() * g.hOut() * g.wOut(),
+        (long) Math.max(g.cInPerGroup(), g.cOutPerGroup()) * g.kH() * g.kW()) + 2;
+    double tol = 2 * terms * Math.scalb(1.0, -22) * absTotal + 1e-300;
+    for (ConvKernel k : new ConvKernel[] {GEMM, SCALAR}) {
+      float[] y = new float[dy.length], dx = new float[x.length], dw = new float[w.length];
+      k.forward(g, x, w, null, y);
+      k.backwardInput(g, dy, w, dx, false);
+      k.backwardWeight(g, x, dy, dw, false);
+      double yDy = dot(y, dy), xDx = dot(x, dx), wDw = dot(w, dw);
+      String name = k.getClass().getSimpleName() + " " + g;
+      assertEquals(yDy, xDx, tol, "<y, dy> vs <x, dx>: " + name);
+      assertEquals(yDy, wDw, tol, "<y, dy> vs <w, dw>: " + name);
+    }
+  }
+
+  /** The float64 path (scalar loops on double[], through the Tensor facade) against the naive sums. */
+  @Property(tries = 50)
+  void float64MatchesNaive(@ForAll("cases") Case c) {
+    Assume.that(c.valid());
+    Conv2dGeometry g = c.geometry();
+    Rng rng = new Rng(c.seed());
+    float[] x = NaiveConv.uniform(rng, Shapes.size(g.inputShape()));
+    float[] w = NaiveConv.uniform(rng, Shapes.size(g.weightShape()));
+    float[] b = NaiveConv.uniform(rng, g.cOut());
+    float[] dy = NaiveConv.uniform(rng, Shapes.size(g.outputShape()));
+    Tensor xt = Tensor.wrap(x, g.inputShape()).to(DType.FLOAT64);
+    Tensor wt = Tensor.wrap(w, g.weightShape()).to(DType.FLOAT64);
+    Tensor bt = Tensor.wrap(b, g.cOut()).to(DType.FLOAT64);
+    Tensor dyt = Tensor.wrap(dy, g.outputShape()).to(DType.FLOAT64);
+    assertClose64(NaiveConv.forward(g, x, w, b), Convolution.forward(xt, wt, bt, g.spec()));
+    assertClose64(NaiveConv.backwardInput(g, dy, w), Convolution.backwardInput(dyt, wt, g.inputShape(), g.spec()));
+    assertClose64(NaiveConv.backwardWeight(g, x, dy), Convolution.backwardWeight(xt, dyt, g.weightShape(), g.spec()));
+  }
+
+  private static void assertClose64(NaiveConv.Result expected, Tensor got) {
+    assertEquals(DType.FLOAT64, got.dtype());
+    double[] d = got.doubleData();
+    for (int i = 0; i < d.length; i++) {
+      assertEquals(expected.value()[i], d[i], 1e-13 * expected.absSum()[i], "element " + i);
+    }
+  }
+
+  private static double dot(float[] a, float[] b) {
+    double s = 0;
+    for (int i = 0; i < a.length; i++) s += (double) a[i] * b[i];
+    return s;
+  }
+}
