@@ -54,6 +54,11 @@ final class VectorGemm implements GemmKernel {
   static final int MC = 128;
   /** Columns of B packed at once (a multiple of every NR). */
   static final int NC = 4096;
+  /**
+   * Smallest m*n*k worth splitting across threads: below it (about 160^3) the three barriers per
+   * k-block cost more than they save (measured: 128^3 on 2 threads ran at half the 1-thread speed).
+   */
+  static final long PARALLEL_MIN_MACS = 1L << 22;
   /** Rows of A packed at once (a multiple of MC); bounds the packed-A workspace. */
   static final int MBIG = 4096;
 
@@ -117,7 +122,7 @@ final class VectorGemm implements GemmKernel {
       if (k == 0 || alpha == 0f) return;
       final int nr = nr();
       final boolean parallel = Parallel.threads() > 1 && !Parallel.inParallelRegion()
-          && (long) m * n * k >= 48L * 48 * 48;
+          && (long) m * n * k >= PARALLEL_MIN_MACS;
       int ncMax = Math.min(NC, n);
       int kcMax = Math.min(KC, k);
       int mbigMax = Math.min(MBIG, m);
@@ -176,7 +181,7 @@ final class VectorGemm implements GemmKernel {
      * A full tile is updated straight from the registers; a partial one goes through
      * {@code tile} so that the loop has no edge cases.
      */
-    private void microKernel(int kc, float[] ap, int ao, float[] bp, int bo,
+    void microKernel(int kc, float[] ap, int ao, float[] bp, int bo,
         float[] c, int cOff, int ldc, int rows, int cols, float[] tile) {
       final VectorSpecies<Float> s = species();
       final int L = s.length();

@@ -111,9 +111,4 @@ public class GemmBenchmark {
     counter.flops += flopsPerCall;
     return c;
   }
-
-  // Convolution benchmarks at the FashionNet shapes (64x1x28x28 -> 32 channels, 3x3, pad 1; and
-  // 64x32x14x14 -> 64 channels, 3x3, pad 1; forward, input gradient, weight gradient) go in a
-  // ConvBenchmark beside this class, added together with the convolution kernels
-  // (dev.cnn.tensor.Convolution). See bench/README.md.
 }
