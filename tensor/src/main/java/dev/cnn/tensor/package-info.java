@@ -13,7 +13,8 @@
  * constructor takes the vector width in bits so tests exercise 128- and 256-bit code on any
  * machine. {@link dev.cnn.tensor.Kernels} picks one implementation per JVM and logs why; the
  * system property {@code cnn.kernels=scalar} (or {@code CNN_KERNELS=scalar}) forces the scalar path.
- * Public facades ({@link dev.cnn.tensor.Gemm}, {@link dev.cnn.tensor.Convolution},
+ * Public facades ({@link dev.cnn.tensor.Gemm}, {@link dev.cnn.tensor.TensorMath},
+ * {@link dev.cnn.tensor.Convolution},
  * {@link dev.cnn.tensor.Pooling}, ...) check shapes and name the op, the shapes received and the
  * shapes expected in every error.
  *
