@@ -22,9 +22,19 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>The micro-kernel keeps an MR x NR = 4 x (2 vectors) tile of C in 8 vector registers; per
  * step of k it loads two vectors of B, broadcasts four values of A and issues 8 FMAs. With 256-bit
- * vectors that is 4 x 16 floats. A 6 x 16 tile (12 accumulators, 15 of AVX2's 16 ymm registers)
- * is the textbook choice, but C2 has too few registers left for it: measured on this machine it
- * ran at 40 GFLOP/s on JDK 25 and swung between 45 and 80 on JDK 17, where 4 x 16 reached 90.
+ * vectors that is 4 x 16 floats.
+ *
+ * <p><b>Why 4 x 16, and where the time goes</b> (Zen 3, AVX2; the generated code was read with a
+ * disassembler plugin, {@code -XX:CompileCommand=print,...}). The loop is bound by instructions
+ * issued, not by the two FMA pipes: a copy of it padded with 9 integer instructions ran at 0.7x,
+ * exactly the ratio of instruction counts, and it sustains about 4 instructions per cycle. C2 emits
+ * the 14 necessary instructions (2 loads, 4 broadcasts, 8 FMAs) plus 5 for addressing and the loop
+ * on JDK 25 (19 in all; 22 on JDK 17), where OpenBLAS's hand-unrolled assembly needs about 14.5.
+ * Every way to amortise the overhead over more FMAs made C2 spill accumulators to the stack, which
+ * costs far more: 5 x 16 and 6 x 16 tiles (1-4 spills per step on both JDKs, 40 GFLOP/s), unrolling
+ * k by hand (spills on JDK 25, and the loop stopped being a counted loop when its bound was
+ * {@code p + 1 < kc}), and {@code -XX:LoopUnrollLimit} (9 spills per 32 FMAs). 4 x 16 is the one
+ * spill-free shape on both JDKs.
  *
  * <p><b>What the JIT needs</b> (measured; a kernel that misses one of these runs 2-20x slower):
  * <ul>
@@ -32,14 +42,20 @@ import jdk.incubator.vector.VectorSpecies;
  *       to boxed Java code. Each width has its own tiny {@link Body} subclass whose
  *       {@code species()} returns a {@code static final}; only the width in use is ever loaded, so
  *       class hierarchy analysis inlines the call and the constant flows into the loop.
- *   <li>Accumulators are twelve named locals, never a {@code FloatVector[]}: an array forces the
- *       vectors to be materialised on the heap (the 20x loss).
- *   <li>Array indices are affine in the loop variable ({@code base + p * stride}), so C2 hoists the
- *       bounds checks out of the loop.
- *   <li>The micro-kernel is its own method, small enough to be compiled on its own, and no vector
- *       escapes it; the edge case (a partial tile) spills to a scratch tile instead of branching
- *       inside the loop.
+ *   <li>Accumulators are named locals, never a {@code FloatVector[]}: an array forces the vectors
+ *       to be materialised on the heap (the 20x loss).
+ *   <li>No vector may reach a method of ours that C2 declines to inline (a helper to add a row of
+ *       the tile into C was one): C2 then boxes the accumulators on every loop iteration (measured
+ *       25 GFLOP/s instead of 50-90). The stores are straight-line Vector API calls, which are all
+ *       force-inlined.
+ *   <li>Array indices are affine in the loop's own counter, so C2 hoists the bounds checks out of
+ *       the loop; a second induction variable keeps its bounds checks inside the loop.
+ *   <li>The micro-kernel is its own method, compiled on its own; the edge case (a partial tile)
+ *       goes through a scratch tile instead of branching inside the loop.
  * </ul>
+ *
+ * <p>Java has no prefetch instruction; the driver touches the next C tile while the current one
+ * computes (see {@code microKernel}), which halved the time JFR found waiting on C at 1024 x 1024.
  *
  * <p><b>Determinism.</b> Each element of C receives its k-blocks in increasing order, each one
  * summed by the same micro-kernel, whatever the number of threads and whichever thread runs the
