@@ -134,8 +134,14 @@ final class VectorGemm implements GemmKernel {
         float[] b, int bOff, int ldb,
         float beta, float[] c, int cOff, int ldc) {
       if (m == 0 || n == 0) return;
-      scaleC(m, n, beta, c, cOff, ldc);
-      if (k == 0 || alpha == 0f) return;
+      if (k == 0 || alpha == 0f) {
+        scaleC(m, n, beta, c, cOff, ldc);
+        return;
+      }
+      // With beta == 0 the first k-block stores its tiles instead of adding them: C is neither
+      // zeroed beforehand nor read back (a 1024 x 1024 C is 4 MB of memory traffic saved).
+      final boolean overwriteFirst = beta == 0f;
+      if (!overwriteFirst) scaleC(m, n, beta, c, cOff, ldc);
       final int nr = nr();
       final boolean parallel = Parallel.threads() > 1 && !Parallel.inParallelRegion()
           && (long) m * n * k >= PARALLEL_MIN_MACS;
@@ -150,6 +156,7 @@ final class VectorGemm implements GemmKernel {
         for (int pc = 0; pc < k; pc += KC) {
           final int kc = Math.min(KC, k - pc);
           final int jc0 = jc, pc0 = pc;
+          final boolean overwrite = overwriteFirst && pc == 0;
           int bGroups = parallel && panelsN >= 16 ? (panelsN + 7) / 8 : 1;
           Parallel.forEach(bGroups, g -> {
             int from = g * panelsN / bGroups, to = (g + 1) * panelsN / bGroups;
@@ -197,7 +204,7 @@ final class VectorGemm implements GemmKernel {
                     next = cOff + (base + rFrom) * ldc + j + nr; // first tile of the next panel
                   }
                   microKernel(kc, ap, (r / MR) * kc * MR, bp, q * kc * nr,
-                      c, at, ldc, nrows, ncols, tile, next);
+                      c, at, ldc, nrows, ncols, tile, next, overwrite);
                 }
               }
             });
@@ -218,12 +225,14 @@ final class VectorGemm implements GemmKernel {
     }
 
     /**
-     * C[0:rows, 0:cols] += Apanel (MR x kc) * Bpanel (kc x NR), for a tile at {@code c[cOff]}.
+     * C[0:rows, 0:cols] += Apanel (MR x kc) * Bpanel (kc x NR), for a tile at {@code c[cOff]}
+     * ({@code =} instead of {@code +=} when {@code overwrite}).
      * A full tile is updated straight from the registers; a partial one goes through
      * {@code tile} so that the loop has no edge cases.
      */
     void microKernel(int kc, float[] ap, int ao, float[] bp, int bo,
-        float[] c, int cOff, int ldc, int rows, int cols, float[] tile, int next) {
+        float[] c, int cOff, int ldc, int rows, int cols, float[] tile, int next,
+        boolean overwrite) {
       final VectorSpecies<Float> s = species();
       final int L = s.length();
       final int nr = 2 * L;
@@ -267,7 +276,17 @@ final class VectorGemm implements GemmKernel {
       }
       // Straight-line stores, Vector API calls only: a call to a helper of ours that C2 declines
       // to inline would force every accumulator to be boxed on the heap inside the loop above.
-      if (rows == MR && cols == nr) {
+      if (rows == MR && cols == nr && overwrite) {
+        int r0 = cOff, r1 = cOff + ldc, r2 = cOff + 2 * ldc, r3 = cOff + 3 * ldc;
+        c00.intoArray(c, r0);
+        c01.intoArray(c, r0 + L);
+        c10.intoArray(c, r1);
+        c11.intoArray(c, r1 + L);
+        c20.intoArray(c, r2);
+        c21.intoArray(c, r2 + L);
+        c30.intoArray(c, r3);
+        c31.intoArray(c, r3 + L);
+      } else if (rows == MR && cols == nr) {
         int r0 = cOff, r1 = cOff + ldc, r2 = cOff + 2 * ldc, r3 = cOff + 3 * ldc;
         FloatVector.fromArray(s, c, r0).add(c00).intoArray(c, r0);
         FloatVector.fromArray(s, c, r0 + L).add(c01).intoArray(c, r0 + L);
@@ -287,7 +306,10 @@ final class VectorGemm implements GemmKernel {
         c30.intoArray(tile, 3 * nr);
         c31.intoArray(tile, 3 * nr + L);
         for (int i = 0; i < rows; i++) {
-          for (int j = 0; j < cols; j++) c[cOff + i * ldc + j] += tile[i * nr + j];
+          for (int j = 0; j < cols; j++) {
+            int at = cOff + i * ldc + j;
+            c[at] = overwrite ? tile[i * nr + j] : c[at] + tile[i * nr + j];
+          }
         }
       }
     }
