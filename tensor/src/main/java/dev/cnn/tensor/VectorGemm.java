@@ -196,15 +196,14 @@ final class VectorGemm implements GemmKernel {
                   int at = cOff + (base + r) * ldc + j;
                   // The tile below this one is touched now, so that it is in cache by the time
                   // its micro-kernel adds into it (see microKernel).
-                  int next = -1;
                   if (r + 2 * MR <= rTo && ncols == nr) {
-                    next = at + MR * ldc;
+                    touch(c, at + MR * ldc, ldc, tile);
                   } else if (r + MR >= rTo && q + 1 < qTo && (q + 2) * nr <= nc
                       && rFrom + MR <= rTo) {
-                    next = cOff + (base + rFrom) * ldc + j + nr; // first tile of the next panel
+                    touch(c, cOff + (base + rFrom) * ldc + j + nr, ldc, tile); // next panel
                   }
-                  microKernel(kc, ap, (r / MR) * kc * MR, bp, q * kc * nr,
-                      c, at, ldc, nrows, ncols, tile, next, overwrite);
+                  microKernel(kc, ap, (r / MR) * kc * MR, bp, q * kc * nr, tile);
+                  storeTile(tile, c, at, ldc, nrows, ncols, overwrite);
                 }
               }
             });
@@ -225,26 +224,29 @@ final class VectorGemm implements GemmKernel {
     }
 
     /**
-     * C[0:rows, 0:cols] += Apanel (MR x kc) * Bpanel (kc x NR), for a tile at {@code c[cOff]}
-     * ({@code =} instead of {@code +=} when {@code overwrite}).
-     * A full tile is updated straight from the registers; a partial one goes through
-     * {@code tile} so that the loop has no edge cases.
+     * Java has no prefetch instruction, so the next C tile is prefetched by reading one float of
+     * each of its cache lines; the sum goes to the scratch tile's last slot so that the loads are
+     * not dead code. They miss while the next micro-kernel's FMAs proceed. Without this, the first
+     * C access after the loop waited on an L3 miss in 14% of JFR's samples (1024 x 1024, where C
+     * rows are 4 KB apart and C does not fit in L2); with it, in 8%.
      */
-    void microKernel(int kc, float[] ap, int ao, float[] bp, int bo,
-        float[] c, int cOff, int ldc, int rows, int cols, float[] tile, int next,
-        boolean overwrite) {
+    private void touch(float[] c, int at, int ldc, float[] tile) {
+      final int L = species().length();
+      tile[tile.length - 1] = c[at] + c[at + L] + c[at + ldc] + c[at + ldc + L]
+          + c[at + 2 * ldc] + c[at + 2 * ldc + L] + c[at + 3 * ldc] + c[at + 3 * ldc + L];
+    }
+
+    /**
+     * tile[0:MR, 0:NR] = Apanel (MR x kc) * Bpanel (kc x NR), row-major with rows NR apart. The
+     * panels are those {@link #packA} and {@link #packB} write. The kernel has few parameters and
+     * stores its result in a scratch tile, so that nothing but the loop competes for registers:
+     * with the C update folded in (13 parameters), C2 spilled loop values to the stack and to
+     * vector registers (24 instructions per step instead of 19-22).
+     */
+    void microKernel(int kc, float[] ap, int ao, float[] bp, int bo, float[] tile) {
       final VectorSpecies<Float> s = species();
       final int L = s.length();
       final int nr = 2 * L;
-      if (next >= 0) {
-        // Java has no prefetch instruction, so the next C tile is prefetched by reading one
-        // float of each of its cache lines; the sum is stored in the scratch tile's last slot so
-        // that the loads are not dead code. The loads miss while the FMAs below proceed. Without
-        // this, the first C load after the loop stalled on an L3 miss in 14% of JFR's samples
-        // (1024 x 1024, where C rows are 4 KB apart and C does not fit in L2).
-        tile[MR * nr] = c[next] + c[next + L] + c[next + ldc] + c[next + ldc + L]
-            + c[next + 2 * ldc] + c[next + 2 * ldc + L] + c[next + 3 * ldc] + c[next + 3 * ldc + L];
-      }
       FloatVector c00 = FloatVector.zero(s), c01 = FloatVector.zero(s);
       FloatVector c10 = FloatVector.zero(s), c11 = FloatVector.zero(s);
       FloatVector c20 = FloatVector.zero(s), c21 = FloatVector.zero(s);
@@ -252,8 +254,7 @@ final class VectorGemm implements GemmKernel {
       // The loop variable is A's index itself and B's index is an affine function of it: C2
       // then spends 5 integer instructions per step on addressing instead of 8-12 (counted in the
       // generated code: 19 instructions per 8 FMAs on JDK 25, 22 on JDK 17, against 22 and 26
-      // with a separate step counter p). It matters because the loop is bound by instruction
-      // dispatch, not by the FMA units, whenever the core is shared.
+      // with a separate step counter p).
       final int bPerA = nr / MR; // B floats per A float in one k-step
       final int shift = bo - bPerA * ao;
       final int aEnd = ao + kc * MR;
@@ -274,37 +275,37 @@ final class VectorGemm implements GemmKernel {
         c30 = a3.fma(b0, c30);
         c31 = a3.fma(b1, c31);
       }
-      // Straight-line stores, Vector API calls only: a call to a helper of ours that C2 declines
-      // to inline would force every accumulator to be boxed on the heap inside the loop above.
-      if (rows == MR && cols == nr && overwrite) {
-        int r0 = cOff, r1 = cOff + ldc, r2 = cOff + 2 * ldc, r3 = cOff + 3 * ldc;
-        c00.intoArray(c, r0);
-        c01.intoArray(c, r0 + L);
-        c10.intoArray(c, r1);
-        c11.intoArray(c, r1 + L);
-        c20.intoArray(c, r2);
-        c21.intoArray(c, r2 + L);
-        c30.intoArray(c, r3);
-        c31.intoArray(c, r3 + L);
-      } else if (rows == MR && cols == nr) {
-        int r0 = cOff, r1 = cOff + ldc, r2 = cOff + 2 * ldc, r3 = cOff + 3 * ldc;
-        FloatVector.fromArray(s, c, r0).add(c00).intoArray(c, r0);
-        FloatVector.fromArray(s, c, r0 + L).add(c01).intoArray(c, r0 + L);
-        FloatVector.fromArray(s, c, r1).add(c10).intoArray(c, r1);
-        FloatVector.fromArray(s, c, r1 + L).add(c11).intoArray(c, r1 + L);
-        FloatVector.fromArray(s, c, r2).add(c20).intoArray(c, r2);
-        FloatVector.fromArray(s, c, r2 + L).add(c21).intoArray(c, r2 + L);
-        FloatVector.fromArray(s, c, r3).add(c30).intoArray(c, r3);
-        FloatVector.fromArray(s, c, r3 + L).add(c31).intoArray(c, r3 + L);
+      // Straight-line Vector API calls only (all force-inlined): a call to a helper of ours that
+      // C2 declines to inline would force every accumulator to be boxed inside the loop above.
+      c00.intoArray(tile, 0);
+      c01.intoArray(tile, L);
+      c10.intoArray(tile, nr);
+      c11.intoArray(tile, nr + L);
+      c20.intoArray(tile, 2 * nr);
+      c21.intoArray(tile, 2 * nr + L);
+      c30.intoArray(tile, 3 * nr);
+      c31.intoArray(tile, 3 * nr + L);
+    }
+
+    /** C[0:rows, 0:cols] += tile (or {@code =} when {@code overwrite}). */
+    private void storeTile(float[] tile, float[] c, int cOff, int ldc, int rows, int cols,
+        boolean overwrite) {
+      final VectorSpecies<Float> s = species();
+      final int L = s.length();
+      final int nr = 2 * L;
+      if (rows == MR && cols == nr) {
+        for (int i = 0; i < MR; i++) {
+          int at = cOff + i * ldc;
+          FloatVector lo = FloatVector.fromArray(s, tile, i * nr);
+          FloatVector hi = FloatVector.fromArray(s, tile, i * nr + L);
+          if (!overwrite) {
+            lo = lo.add(FloatVector.fromArray(s, c, at));
+            hi = hi.add(FloatVector.fromArray(s, c, at + L));
+          }
+          lo.intoArray(c, at);
+          hi.intoArray(c, at + L);
+        }
       } else {
-        c00.intoArray(tile, 0);
-        c01.intoArray(tile, L);
-        c10.intoArray(tile, nr);
-        c11.intoArray(tile, nr + L);
-        c20.intoArray(tile, 2 * nr);
-        c21.intoArray(tile, 2 * nr + L);
-        c30.intoArray(tile, 3 * nr);
-        c31.intoArray(tile, 3 * nr + L);
         for (int i = 0; i < rows; i++) {
           for (int j = 0; j < cols; j++) {
             int at = cOff + i * ldc + j;
