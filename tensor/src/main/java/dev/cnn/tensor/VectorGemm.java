@@ -75,6 +75,8 @@ final class VectorGemm implements GemmKernel {
    * k-block cost more than they save (measured: 128^3 on 2 threads ran at half the 1-thread speed).
    */
   static final long PARALLEL_MIN_MACS = 1L << 22;
+  /** Compute tasks per thread in each k-block (see the driver). */
+  static final int TASKS_PER_THREAD = 32;
   /** Rows of A packed at once (a multiple of MC); bounds the packed-A workspace. */
   static final int MBIG = 4096;
 
@@ -143,6 +145,8 @@ final class VectorGemm implements GemmKernel {
       final boolean overwriteFirst = beta == 0f;
       if (!overwriteFirst) scaleC(m, n, beta, c, cOff, ldc);
       final int nr = nr();
+      // Prefetching C pays only when C does not stay in L2 (more than 64 K floats, 256 KB).
+      final boolean prefetchC = (long) m * ldc > (1 << 16);
       final boolean parallel = Parallel.threads() > 1 && !Parallel.inParallelRegion()
           && (long) m * n * k >= PARALLEL_MIN_MACS;
       int ncMax = Math.min(NC, n);
@@ -181,7 +185,11 @@ final class VectorGemm implements GemmKernel {
               }
             });
             final int mBlocks = (mbig + MC - 1) / MC;
-            final int nGroups = parallel ? Math.min(panelsN, Math.max(1, (8 * Parallel.threads() + mBlocks - 1) / mBlocks)) : 1;
+            // Many more tasks than threads: the threads wait for the slowest at the end of each
+            // k-block, and with ~8 tasks per thread that wait cost 5-10% of a 1024^3 product.
+            final int nGroups = parallel
+                ? Math.min(panelsN, Math.max(1, (TASKS_PER_THREAD * Parallel.threads() + mBlocks - 1) / mBlocks))
+                : 1;
             final int tasks = mBlocks * nGroups;
             Parallel.forEach(tasks, t -> {
               int mb = t % mBlocks, ng = t / mBlocks;
@@ -196,7 +204,9 @@ final class VectorGemm implements GemmKernel {
                   int at = cOff + (base + r) * ldc + j;
                   // The tile below this one is touched now, so that it is in cache by the time
                   // its micro-kernel adds into it (see microKernel).
-                  if (r + 2 * MR <= rTo && ncols == nr) {
+                  if (!prefetchC) {
+                    // C fits in cache: nothing to prefetch
+                  } else if (r + 2 * MR <= rTo && ncols == nr) {
                     touch(c, at + MR * ldc, ldc, tile);
                   } else if (r + MR >= rTo && q + 1 < qTo && (q + 2) * nr <= nc
                       && rFrom + MR <= rTo) {
