@@ -3,6 +3,7 @@ package dev.cnn.tensor;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinTask;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntConsumer;
 
 /**
@@ -91,31 +92,27 @@ public final class Parallel {
       return;
     }
     AtomicInteger next = new AtomicInteger();
+    // The first failure, from whichever thread: rethrown as is (a ForkJoinTask would rethrow a
+    // copy made by reflection, whose message differs), and it stops the other threads early.
+    AtomicReference<Throwable> failure = new AtomicReference<>();
     Runnable worker = () -> {
       INSIDE.set(Boolean.TRUE);
       try {
         for (int i = next.getAndIncrement(); i < n; i = next.getAndIncrement()) body.accept(i);
+      } catch (RuntimeException | Error e) {
+        failure.compareAndSet(null, e);
+        next.set(n);
       } finally {
         INSIDE.set(Boolean.FALSE);
       }
     };
     ForkJoinTask<?>[] helpers = new ForkJoinTask<?>[t - 1];
     for (int i = 0; i < helpers.length; i++) helpers[i] = p.submit(worker);
-    Throwable failure = null;
-    try {
-      worker.run();
-    } catch (RuntimeException | Error e) {
-      failure = e;
-    }
-    for (ForkJoinTask<?> h : helpers) {
-      try {
-        h.join();
-      } catch (RuntimeException | Error e) {
-        if (failure == null) failure = e;
-      }
-    }
-    if (failure instanceof RuntimeException) throw (RuntimeException) failure;
-    if (failure instanceof Error) throw (Error) failure;
+    worker.run();
+    for (ForkJoinTask<?> h : helpers) h.join();
+    Throwable f = failure.get();
+    if (f instanceof RuntimeException) throw (RuntimeException) f;
+    if (f instanceof Error) throw (Error) f;
   }
 
   private static void runRange(int n, IntConsumer body) {

@@ -47,10 +47,21 @@ class ParallelTest {
 
   @Test
   void exceptionsPropagateAndBadSettingsAreRejected() {
-    var e = assertThrows(IllegalStateException.class, () -> Parallel.forEach(10, i -> {
-      if (i == 7) throw new IllegalStateException("boom at 7");
-    }));
-    assertEquals("boom at 7", e.getMessage());
+    int saved = Parallel.threads();
+    try {
+      for (int threads : new int[] {1, 2, 4}) {
+        Parallel.setThreads(threads);
+        // Whichever thread runs index 7, the caller sees the original exception.
+        for (int round = 0; round < 20; round++) {
+          var e = assertThrows(IllegalStateException.class, () -> Parallel.forEach(10, i -> {
+            if (i == 7) throw new IllegalStateException("boom at 7");
+          }));
+          assertEquals("boom at 7", e.getMessage());
+        }
+      }
+    } finally {
+      Parallel.setThreads(saved);
+    }
     assertFalse(Parallel.inParallelRegion());
     var bad = assertThrows(IllegalArgumentException.class, () -> Parallel.setThreads(0));
     assertTrue(bad.getMessage().contains("expected >= 1"));
