@@ -180,8 +180,14 @@ final class VectorGemm implements GemmKernel {
             int aGroups = parallel && panelsM >= 16 ? (panelsM + 7) / 8 : 1;
             Parallel.forEach(aGroups, g -> {
               int from = g * panelsM / aGroups, to = (g + 1) * panelsM / aGroups;
+              int[] rowMap = transA ? null : gatherMap(lda);
               for (int q = from; q < to; q++) {
-                packA(transA, alpha, a, aOff, lda, base + q * MR, Math.min(MR, mbig - q * MR), pc0, kc, ap, q * kc * MR);
+                int rows = Math.min(MR, mbig - q * MR);
+                if (rowMap != null && rows == MR) {
+                  packFullRowsA(alpha, a, aOff + (base + q * MR) * lda + pc0, kc, rowMap, ap, q * kc * MR);
+                } else {
+                  packA(transA, alpha, a, aOff, lda, base + q * MR, rows, pc0, kc, ap, q * kc * MR);
+                }
               }
             });
             final int mBlocks = (mbig + MC - 1) / MC;
@@ -219,6 +225,37 @@ final class VectorGemm implements GemmKernel {
             });
           }
         }
+      }
+    }
+
+    /**
+     * Gather offsets for {@link #packFullRowsA}: lane l reads row {@code l % MR} at column
+     * {@code l / MR}, so one gather yields {@code L / MR} consecutive k-steps of a panel.
+     */
+    private int[] gatherMap(int lda) {
+      int[] map = new int[species().length()];
+      for (int l = 0; l < map.length; l++) map[l] = (l % MR) * lda + l / MR;
+      return map;
+    }
+
+    /**
+     * packA for the common case (A not transposed, a full panel of MR rows), with one gather per
+     * L / MR k-steps instead of MR scalar loads and stores per step: for small m (a dense layer's
+     * batch of 64) the scalar packing took a fifth of the time.
+     */
+    private void packFullRowsA(float alpha, float[] a, int src, int kc, int[] rowMap,
+        float[] dst, int dOff) {
+      final VectorSpecies<Float> s = species();
+      final int L = s.length();
+      final int steps = L / MR; // k-steps per gather
+      int p = 0;
+      for (; p + steps <= kc; p += steps) {
+        FloatVector v = FloatVector.fromArray(s, a, src + p, rowMap, 0);
+        if (alpha != 1f) v = v.mul(alpha);
+        v.intoArray(dst, dOff + p * MR);
+      }
+      for (; p < kc; p++) { // k not a multiple of L / MR
+        for (int i = 0; i < MR; i++) dst[dOff + p * MR + i] = alpha * a[src + rowMap[i] + p]; // rowMap[i] = i * lda
       }
     }
 
