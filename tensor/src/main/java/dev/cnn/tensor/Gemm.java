@@ -13,7 +13,7 @@ package dev.cnn.tensor;
  * <p>The implementation is chosen once by {@link Kernels}: a packed, cache-blocked, parallel
  * Vector API kernel, or the plain-loop reference {@link ScalarGemm}. Results are bit-identical
  * from run to run and for any thread count; the two implementations agree within float rounding
- * (the vector kernel uses fused multiply-add and sums in k-blocks of 256).
+ * (the vector kernel uses fused multiply-add and sums in k-blocks of at most 352).
  */
 public final class Gemm {
   /** Whether an operand is used as stored or transposed. */

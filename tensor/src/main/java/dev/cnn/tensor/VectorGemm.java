@@ -10,12 +10,12 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <pre>
  * for jc in N, step NC:                      B block (KC x NC) lives in L3
- *   for pc in K, step KC:
+ *   for pc in K, step KC (equal blocks, KC <= 352):
  *     pack op(B)[pc:pc+KC, jc:jc+NC] into panels of NR columns        (parallel)
  *     for ic0 in M, step MBIG:
  *       pack alpha*op(A)[ic0:ic0+MBIG, pc:pc+KC] into panels of MR rows  (parallel)
  *       for each task (an MC x nGroup piece of C):                     (parallel)
- *         for jr: NR-column panel of B        (KC x NR = 16 KB, stays in L1)
+ *         for jr: NR-column panel of B        (KC x NR <= 22 KB, stays in L1)
  *           for ir: MR-row panel of A         (MC x KC block stays in L2)
  *             micro-kernel: C[ir:ir+MR, jr:jr+NR] += Apanel * Bpanel
  * </pre>
@@ -69,8 +69,13 @@ import jdk.incubator.vector.VectorSpecies;
 final class VectorGemm implements GemmKernel {
   /** Rows of the register tile. */
   static final int MR = 4;
-  /** Depth of a k-block: the B panel (KC x NR) then fills half of a 32 KB L1. */
-  static final int KC = 256;
+  /**
+   * Bytes of L1 a B panel (kc x NR) may fill. k is cut into equal blocks no deeper than this
+   * allows (352 at 256 bits): deep blocks amortise each tile's C update and call, and equal ones
+   * avoid a shallow remainder (k = 288 is one block, not 256 + 32). The A panel (MR x kc) and C
+   * take the rest of the 32 KB L1.
+   */
+  static final int B_PANEL_BYTES = 22 * 1024;
   /** Rows of A per task block (a multiple of MR): MC x KC floats fill a part of L2. */
   static final int MC = 128;
   /** Columns of B packed at once (a multiple of every NR). */
@@ -155,15 +160,18 @@ final class VectorGemm implements GemmKernel {
       final boolean parallel = Parallel.threads() > 1 && !Parallel.inParallelRegion()
           && (long) m * n * k >= PARALLEL_MIN_MACS;
       int ncMax = Math.min(NC, n);
-      int kcMax = Math.min(KC, k);
+      final int kcLimit = B_PANEL_BYTES / (4 * nr);
+      final int kBlocks = (k + kcLimit - 1) / kcLimit;
+      final int kcStep = (k + kBlocks - 1) / kBlocks;
+      int kcMax = Math.min(kcStep, k);
       int mbigMax = Math.min(MBIG, m);
       float[] bp = buffer(0, roundUp(ncMax, nr) * kcMax);
       float[] ap = buffer(1, roundUp(mbigMax, MR) * kcMax);
       for (int jc = 0; jc < n; jc += NC) {
         final int nc = Math.min(NC, n - jc);
         final int panelsN = (nc + nr - 1) / nr;
-        for (int pc = 0; pc < k; pc += KC) {
-          final int kc = Math.min(KC, k - pc);
+        for (int pc = 0; pc < k; pc += kcStep) {
+          final int kc = Math.min(kcStep, k - pc);
           final int jc0 = jc, pc0 = pc;
           final boolean overwrite = overwriteFirst && pc == 0;
           int bGroups = parallel && panelsN >= 16 ? (panelsN + 7) / 8 : 1;

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
  * and hand-computed cases.
  *
  * <p>Tolerance. The kernels sum k products in different orders (the vector kernel with fused
- * multiply-adds, in k-blocks of 256); each computed element then differs from the exact value by
+ * multiply-adds, in k-blocks of at most 352); each computed element then differs from the exact value by
  * at most about {@code k * u * sum_p |a_ip| |b_pj|} with u = 2^-24 (the standard bound for
  * recursive summation), so two float implementations differ by at most twice that. The tests
  * allow {@code 2 * (k + 2) * 2^-24 * (|alpha| sum_p |a_ip b_pj| + |beta c_ij|)} plus a tiny
@@ -51,7 +51,7 @@ class GemmTest {
     assertVectorMatchesScalar(new VectorGemm(256), m, n, k, ta, tb, seed);
   }
 
-  /** Deep k crosses the 256-deep k-blocks; wide n crosses panels. Fixed, larger cases. */
+  /** Deep k crosses the k-blocks (at most 352 deep); wide n crosses panels. Fixed, larger cases. */
   @Test
   void vectorMatchesScalarAcrossBlocks() {
     int[][] shapes = {{255, 17, 513}, {9, 1025, 300}, {130, 70, 1030}, {1, 1, 1025}};
