@@ -66,6 +66,9 @@ public record Conv2dGeometry(int n, int cIn, int h, int w, int cOut, int kH, int
    */
   public static Conv2dGeometry of(int[] inputShape, int[] weightShape, Conv2dSpec spec) {
     String op = "conv2d";
+    Shapes.requireNonNull(op, "the input shape", inputShape, "an int[4] [N, Cin, H, W]");
+    Shapes.requireNonNull(op, "the weight shape", weightShape, "an int[4] [Cout, Cin/groups, KH, KW]");
+    Shapes.requireNonNull(op, "spec", spec, "a Conv2dSpec, e.g. Conv2dSpec.DEFAULT");
     if (inputShape.length != 4) {
       throw Shapes.error(op, "input has shape " + Shapes.format(inputShape),
           "rank 4 [N, Cin, H, W]; reshape a single image to [1, C, H, W]");

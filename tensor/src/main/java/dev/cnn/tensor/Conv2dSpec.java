@@ -72,7 +72,13 @@ public record Conv2dSpec(
    */
   public static int outputSize(int in, int k, int stride, int pad, int dilation) {
     long span = (long) dilation * (k - 1) + 1; // input positions the dilated kernel covers
-    return (int) (Math.floorDiv((long) in + 2L * pad - span, stride) + 1);
+    long out = Math.floorDiv((long) in + 2L * pad - span, stride) + 1;
+    if (out > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("conv2d: input size " + in + " with padding " + pad
+          + ", kernel " + k + ", stride " + stride + " and dilation " + dilation
+          + " gives an output size of " + out + ", more than an array can hold; use a smaller padding");
+    }
+    return (int) out;
   }
 
   /** Output height for input height {@code h} and kernel height {@code kH}. */

@@ -8,12 +8,12 @@ package dev.cnn.tensor;
  * <p>Shapes: op(A) is m x k, op(B) is k x n, C is m x n. The leading dimension of a matrix is the
  * distance between the starts of two consecutive stored rows: A is stored m x k (lda >= k), or
  * k x m when transposed (lda >= m); likewise B. When {@code beta == 0} C is only written, never
- * read. A and B are not modified; C is modified; C must not overlap A or B.
+ * read; when {@code alpha == 0} A and B are not read (as in BLAS). A and B are not modified; C is modified; C must not overlap A or B.
  *
  * <p>The implementation is chosen once by {@link Kernels}: a packed, cache-blocked, parallel
  * Vector API kernel, or the plain-loop reference {@link ScalarGemm}. Results are bit-identical
  * from run to run and for any thread count; the two implementations agree within float rounding
- * (the vector kernel uses fused multiply-add and sums in k-blocks of at most 352).
+ * (the vector kernel uses fused multiply-add and sums in k-blocks of at most 352 at 256 bits).
  */
 public final class Gemm {
   /** Whether an operand is used as stored or transposed. */

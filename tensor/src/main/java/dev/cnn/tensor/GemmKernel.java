@@ -6,8 +6,8 @@ package dev.cnn.tensor;
  *
  * <p>Shapes: op(A) is m x k, op(B) is k x n, C is m x n. Element (i, p) of op(A) is
  * {@code a[aOff + i*lda + p]}, or {@code a[aOff + p*lda + i]} when transposed; likewise for B.
- * C's element (i, j) is {@code c[cOff + i*ldc + j]}. When beta is 0, C is not read (NaNs in it
- * do not propagate), as in BLAS. Arguments are checked by {@link Gemm}; implementations trust them.
+ * C's element (i, j) is {@code c[cOff + i*ldc + j]}. As in BLAS, when beta is 0 C is not read,
+ * and when alpha is 0 A and B are not read (NaNs in them do not propagate). Arguments are checked by {@link Gemm}; implementations trust them.
  *
  * <p>A and B are not modified; C is modified.
  */

@@ -37,17 +37,17 @@ public final class Kernels {
 
   /** The implementation that runs in this JVM. */
   public static KernelMode mode() {
-    return Holder.MODE;
+    return decision().mode;
   }
 
   /** Width of the SIMD registers the vector kernels use, in bits; 0 in scalar mode. */
   public static int vectorBits() {
-    return Holder.BITS;
+    return decision().bits;
   }
 
   /** One line that says which kernels run and why. */
   public static String describe() {
-    return Holder.REASON;
+    return decision().reason;
   }
 
   /**
@@ -74,11 +74,28 @@ public final class Kernels {
   }
 
   private static final class Holder {
-    static final KernelMode MODE;
-    static final int BITS;
-    static final String REASON;
+    static final Decision DECISION = Decision.make();
+  }
 
-    static {
+  /**
+   * The choice, made once. A bad setting is kept as an error and thrown (as an
+   * IllegalArgumentException naming the setting) by every call that needs kernels, instead of
+   * escaping the class initialiser as an ExceptionInInitializerError.
+   */
+  private static final class Decision {
+    final KernelMode mode;
+    final int bits;
+    final String reason;
+    final RuntimeException error;
+
+    private Decision(KernelMode mode, int bits, String reason, RuntimeException error) {
+      this.mode = mode;
+      this.bits = bits;
+      this.reason = reason;
+      this.error = error;
+    }
+
+    static Decision make() {
       String requested =
           Optional.ofNullable(System.getProperty(PROPERTY))
               .or(() -> Optional.ofNullable(System.getenv(ENV)))
@@ -86,43 +103,37 @@ public final class Kernels {
               .trim()
               .toLowerCase(Locale.ROOT);
       if (!requested.equals("auto") && !requested.equals("scalar") && !requested.equals("vector")) {
-        throw new IllegalArgumentException(
-            PROPERTY + " / " + ENV + " is '" + requested + "', expected auto, scalar or vector");
+        return failed(new IllegalArgumentException(
+            PROPERTY + " / " + ENV + " is '" + requested + "', expected auto, scalar or vector"));
+      }
+      if (requested.equals("scalar")) {
+        return chosen(KernelMode.SCALAR, 0,
+            "scalar kernels (forced by " + PROPERTY + "=scalar or " + ENV + "=scalar)");
       }
       boolean moduleThere = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
       int bits = moduleThere ? probeBits() : 0;
-      if (requested.equals("scalar")) {
-        MODE = KernelMode.SCALAR;
-        BITS = 0;
-        REASON = "scalar kernels (forced by " + PROPERTY + "=scalar or " + ENV + "=scalar)";
-        Log.info(REASON);
-      } else if (!moduleThere) {
-        fail(requested, "module jdk.incubator.vector is not available");
-        MODE = KernelMode.SCALAR;
-        BITS = 0;
-        REASON = "scalar kernels: module jdk.incubator.vector is not available; to enable SIMD, "
-            + ENABLE_HINT;
-        Log.info(REASON);
-      } else if (bits < 128) {
-        fail(requested, "the preferred vector width is " + bits + " bits");
-        MODE = KernelMode.SCALAR;
-        BITS = 0;
-        REASON = "scalar kernels: the preferred vector width is " + bits
-            + " bits, below the 128 the vector kernels need";
-        Log.info(REASON);
-      } else {
-        MODE = KernelMode.VECTOR;
-        BITS = bits;
-        REASON = "vector kernels, " + bits + "-bit SIMD (jdk.incubator.vector)";
-        Log.debug(REASON);
+      String why = !moduleThere ? "module jdk.incubator.vector is not available"
+          : bits < 128 ? "the preferred vector width is " + bits + " bits, below the 128 the vector kernels need"
+          : null;
+      if (why == null) {
+        return chosen(KernelMode.VECTOR, bits, "vector kernels, " + bits + "-bit SIMD (jdk.incubator.vector)");
       }
+      if (requested.equals("vector")) {
+        return failed(new IllegalStateException(
+            PROPERTY + "=vector was requested but " + why + "; " + ENABLE_HINT));
+      }
+      return chosen(KernelMode.SCALAR, 0, "scalar kernels: " + why + "; to enable SIMD, " + ENABLE_HINT);
     }
 
-    private static void fail(String requested, String why) {
-      if (requested.equals("vector")) {
-        throw new IllegalStateException(
-            PROPERTY + "=vector was requested but " + why + "; " + ENABLE_HINT);
-      }
+    private static Decision chosen(KernelMode mode, int bits, String reason) {
+      if (mode == KernelMode.VECTOR) Log.debug(reason);
+      else Log.info(reason);
+      return new Decision(mode, bits, reason, null);
+    }
+
+    private static Decision failed(RuntimeException error) {
+      Log.warn(error.getMessage());
+      return new Decision(KernelMode.SCALAR, 0, error.getMessage(), error);
     }
 
     private static int probeBits() {
@@ -133,5 +144,14 @@ public final class Kernels {
         return 0;
       }
     }
+  }
+
+  private static Decision decision() {
+    Decision d = Holder.DECISION;
+    if (d.error instanceof IllegalArgumentException) {
+      throw new IllegalArgumentException(d.error.getMessage(), d.error);
+    }
+    if (d.error != null) throw new IllegalStateException(d.error.getMessage(), d.error);
+    return d;
   }
 }

@@ -52,7 +52,8 @@ public final class Parallel {
       throw new IllegalArgumentException("threads is " + n + ", expected >= 1");
     }
     if (n != threads && pool != null) {
-      pool.shutdown();
+      // Not shut down: a region that took the old pool just before may still be submitting to
+      // it. Its idle workers are daemons and end after the pool's keep-alive (60 s).
       pool = null;
     }
     threads = n;

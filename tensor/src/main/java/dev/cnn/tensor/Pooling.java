@@ -217,6 +217,10 @@ public final class Pooling {
       throw Shapes.error("globalAvgPool2d forward", "x has shape " + Shapes.format(x.shape()), "rank 4 [N, C, H, W]");
     }
     int n = x.dim(0), c = x.dim(1), plane = x.dim(2) * x.dim(3);
+    if (plane == 0) {
+      throw Shapes.error("globalAvgPool2d forward", "x has shape " + Shapes.format(x.shape()),
+          "H >= 1 and W >= 1 (the average of an empty plane is undefined)");
+    }
     Tensor y = Tensor.zeros(x.dtype(), n, c, 1, 1);
     float[] xf = x.dtype() == DType.FLOAT32 ? x.floatData() : null;
     double[] xd = xf == null ? x.doubleData() : null;
@@ -237,6 +241,7 @@ public final class Pooling {
    */
   public static Tensor globalAvgBackward(Tensor dy, int[] inputShape) {
     String op = "globalAvgPool2d backward";
+    Shapes.requireNonNull(op, "inputShape", inputShape, "the int[4] shape of the forward input");
     if (inputShape.length != 4) {
       throw Shapes.error(op, "inputShape is " + Shapes.format(inputShape), "rank 4 [N, C, H, W]");
     }
@@ -262,6 +267,7 @@ public final class Pooling {
   /** Checks x's shape against the spec and returns the output shape. */
   private static int[] geometry(String op, int[] in, Pool2dSpec spec) {
     if (spec == null) throw Shapes.error(op, "spec is null", "a Pool2dSpec");
+    Shapes.requireNonNull(op, "inputShape", in, "the int[4] shape of the input");
     if (in.length != 4) {
       throw Shapes.error(op, "input has shape " + Shapes.format(in), "rank 4 [N, C, H, W]");
     }

@@ -23,6 +23,7 @@ final class ScalarGemm implements GemmKernel {
       int cRow = cOff + i * ldc;
       // C[i][:] = beta * C[i][:]  (beta == 0 ignores what C held, NaN included)
       for (int j = 0; j < n; j++) c[cRow + j] = beta == 0f ? 0f : beta * c[cRow + j];
+      if (alpha == 0f) continue; // as in BLAS, A and B are not read (a NaN there does not leak)
       for (int p = 0; p < k; p++) {
         float aip = alpha * (transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p]);
         if (transB) {
@@ -47,6 +48,7 @@ final class ScalarGemm implements GemmKernel {
     for (int i = 0; i < m; i++) {
       int cRow = cOff + i * ldc;
       for (int j = 0; j < n; j++) c[cRow + j] = beta == 0 ? 0 : beta * c[cRow + j];
+      if (alpha == 0) continue;
       for (int p = 0; p < k; p++) {
         double aip = alpha * (transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p]);
         for (int j = 0; j < n; j++) {

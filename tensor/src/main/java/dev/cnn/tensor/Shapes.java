@@ -48,6 +48,16 @@ public final class Shapes {
     return new IllegalArgumentException(op + ": " + what + ", expected " + expected);
   }
 
+  /**
+   * Checks that an argument is not null: {@code "conv2d: inputShape is null, expected an int[]"}.
+   *
+   * @return the argument
+   */
+  public static <T> T requireNonNull(String op, String name, T value, String expected) {
+    if (value == null) throw error(op, name + " is null", expected);
+    return value;
+  }
+
   /** Checks that an argument is positive. */
   public static void checkPositive(String op, String name, int value) {
     if (value <= 0) {

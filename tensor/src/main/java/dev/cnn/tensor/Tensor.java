@@ -36,6 +36,9 @@ public final class Tensor {
 
   /** A tensor of zeros. */
   public static Tensor zeros(DType dtype, int... shape) {
+    if (dtype == null) {
+      throw new IllegalArgumentException("tensor: dtype is null, expected DType.FLOAT32 or DType.FLOAT64");
+    }
     int[] s = shape.clone();
     int n = Shapes.size(s);
     return dtype == DType.FLOAT32
@@ -92,7 +95,23 @@ public final class Tensor {
           "uniform: bounds are [" + lo + ", " + hi + "), expected finite lo <= hi");
     }
     Tensor t = zeros(dtype, shape);
-    for (int i = 0; i < t.size(); i++) t.setFlat(i, rng.uniform(lo, hi));
+    if (dtype == DType.FLOAT64) {
+      for (int i = 0; i < t.size(); i++) t.setFlat(i, rng.uniform(lo, hi));
+      return t;
+    }
+    // Rounding to float can land on hi itself (often when hi - lo is small against |hi|), which
+    // [lo, hi) excludes: step down to the float below.
+    float smallest = (float) lo < lo ? Math.nextUp((float) lo) : (float) lo;
+    if (lo < hi && !(smallest < hi)) {
+      throw new IllegalArgumentException("uniform: no float32 value lies in [" + lo + ", " + hi
+          + "); widen the interval or use FLOAT64");
+    }
+    float[] f = t.floatData();
+    for (int i = 0; i < f.length; i++) {
+      float v = (float) rng.uniform(lo, hi);
+      while (v >= hi && v > smallest) v = Math.nextDown(v);
+      f[i] = Math.max(v, smallest);
+    }
     return t;
   }
 

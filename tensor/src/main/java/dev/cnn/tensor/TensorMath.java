@@ -111,6 +111,7 @@ public final class TensorMath {
    * @throws IllegalArgumentException if the dtypes differ or the shapes do not broadcast
    */
   public static Tensor binary(BinaryOp op, Tensor a, Tensor b) {
+    Shapes.requireNonNull("binary", "op", op, "a BinaryOp");
     checkSameDType(op.label(), a, b);
     int[] shape = broadcastShape(op.label(), a.shape(), b.shape());
     return binary(op, a, b, Tensor.zeros(a.dtype(), shape));
@@ -127,6 +128,7 @@ public final class TensorMath {
    * @return out
    */
   public static Tensor binary(BinaryOp op, Tensor a, Tensor b, Tensor out) {
+    Shapes.requireNonNull("binary", "op", op, "a BinaryOp");
     String name = op.label();
     checkSameDType(name, a, b);
     checkSameDType(name, a, out);
@@ -173,6 +175,7 @@ public final class TensorMath {
    * @param a not modified
    */
   public static Tensor binary(BinaryOp op, Tensor a, double b) {
+    Shapes.requireNonNull("binary", "op", op, "a BinaryOp");
     Tensor out = Tensor.zeros(a.dtype(), a.shape());
     if (a.dtype() == DType.FLOAT32) {
       kernel().binaryScalarRight(op, a.floatData(), 0, (float) b, out.floatData(), 0, a.size());
@@ -189,6 +192,7 @@ public final class TensorMath {
    * @param b not modified
    */
   public static Tensor binary(BinaryOp op, double a, Tensor b) {
+    Shapes.requireNonNull("binary", "op", op, "a BinaryOp");
     Tensor out = Tensor.zeros(b.dtype(), b.shape());
     if (b.dtype() == DType.FLOAT32) {
       kernel().binaryScalarLeft(op, (float) a, b.floatData(), 0, out.floatData(), 0, b.size());
@@ -274,6 +278,7 @@ public final class TensorMath {
    * @param x not modified
    */
   public static Tensor unary(UnaryOp op, Tensor x) {
+    Shapes.requireNonNull("unary", "op", op, "a UnaryOp");
     return unary(op, x, Tensor.zeros(x.dtype(), x.shape()));
   }
 
@@ -285,6 +290,7 @@ public final class TensorMath {
    * @return out
    */
   public static Tensor unary(UnaryOp op, Tensor x, Tensor out) {
+    Shapes.requireNonNull("unary", "op", op, "a UnaryOp");
     checkSameShape(op.label(), x, out);
     if (x.dtype() == DType.FLOAT32) {
       kernel().unary(op, x.floatData(), 0, out.floatData(), 0, x.size());

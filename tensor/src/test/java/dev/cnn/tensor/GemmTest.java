@@ -51,6 +51,40 @@ class GemmTest {
     assertVectorMatchesScalar(new VectorGemm(256), m, n, k, ta, tb, seed);
   }
 
+  /** The 512-bit kernel (run by the Vector API's Java fallback on an AVX2 machine: few tries). */
+  @Property(tries = 15)
+  void vector512MatchesScalar(@ForAll("dims") int m, @ForAll("dims") int n, @ForAll("dims") int k,
+      @ForAll boolean ta, @ForAll boolean tb, @ForAll long seed) {
+    assertVectorMatchesScalar(new VectorGemm(512), Math.min(m, 40), Math.min(n, 70), Math.min(k, 200), ta, tb, seed);
+  }
+
+  /**
+   * Shapes past the parallel threshold that also cross the row (MBIG = 4096) and column
+   * (NC = 4096) blocks, on two threads.
+   */
+  @Test
+  void vectorMatchesScalarOnParallelPathAcrossBigBlocks() {
+    int saved = Parallel.threads();
+    try {
+      Parallel.setThreads(2);
+      assertVectorMatchesScalar(new VectorGemm(256), 4100, 24, 50, false, false, 11L);
+      assertVectorMatchesScalar(new VectorGemm(256), 24, 4100, 50, true, true, 12L);
+      assertVectorMatchesScalar(new VectorGemm(128), 4099, 30, 40, true, false, 13L);
+    } finally {
+      Parallel.setThreads(saved);
+    }
+  }
+
+  /** As in BLAS, alpha = 0 does not read A and B, so a NaN there stays out of C. */
+  @Test
+  void alphaZeroIgnoresNanInAAndB() {
+    for (GemmKernel g : kernels()) {
+      float[] a = {Float.NaN, 1, 1, 1}, b = {1, Float.POSITIVE_INFINITY, 1, 1}, c = {1, 2, 3, 4};
+      g.gemm(false, false, 2, 2, 2, 0f, a, 0, 2, b, 0, 2, 2f, c, 0, 2);
+      assertArrayEquals(new float[] {2, 4, 6, 8}, c, g.getClass().getSimpleName());
+    }
+  }
+
   /** Deep k crosses the k-blocks (at most 352 deep); wide n crosses panels. Fixed, larger cases. */
   @Test
   void vectorMatchesScalarAcrossBlocks() {
