@@ -98,8 +98,10 @@ class ConvolutionTest {
 
   /**
    * The weight gradient sums over images in fixed chunks, then over chunks in order: bit-identical
-   * with 1 and 2 threads, for a batch split in many chunks (parallel over chunks), in a few (fewer
-   * chunks than threads: GEMM parallel inside) and in one. Forward and input gradient too.
+   * with 1 and 2 threads, for a batch split in many chunks (parallel over chunks), in a few and in
+   * one. Forward and input gradient too. With N=1 the images run one by one, but these GEMMs are
+   * far below {@code VectorGemm.PARALLEL_MIN_MACS}, so they run on one thread as well; the GEMM's
+   * own parallel path is covered by {@link #bitIdenticalAcrossThreadCountsWithParallelGemm}.
    */
   @Test
   void bitIdenticalAcrossThreadCounts() {
@@ -136,6 +138,59 @@ class ConvolutionTest {
       }
     } finally {
       Parallel.setThreads(saved);
+    }
+  }
+
+  /**
+   * One image (fewer images than threads), so the images run one after another and each GEMM
+   * may use the threads itself: 32 -> 64 channels, 28x28, 3x3, pad 1 gives per-image GEMMs of
+   * 64 x 784 x 288 = 14.5M multiply-adds (forward, input and weight gradient alike), above
+   * {@code VectorGemm.PARALLEL_MIN_MACS}. All three results must be bit-identical with 1 and 2
+   * threads, and forward must agree with {@link ScalarConv} and the double reference.
+   */
+  @Test
+  void bitIdenticalAcrossThreadCountsWithParallelGemm() {
+    Rng rng = new Rng(2024);
+    Conv2dGeometry g = new Conv2dGeometry(1, 32, 28, 28, 64, 3, 3, Conv2dSpec.of(1, 1, 1, 1));
+    long macs = (long) g.cOutPerGroup() * g.hOut() * g.wOut() * g.cInPerGroup() * g.kH() * g.kW();
+    assertTrue(macs >= VectorGemm.PARALLEL_MIN_MACS, "per-image GEMM of " + macs + " multiply-adds");
+    float[] x = NaiveConv.uniform(rng, Shapes.size(g.inputShape()));
+    float[] w = NaiveConv.uniform(rng, Shapes.size(g.weightShape()));
+    float[] b = NaiveConv.uniform(rng, g.cOut());
+    float[] dy = NaiveConv.uniform(rng, Shapes.size(g.outputShape()));
+    GemmConv k = new GemmConv();
+    Supplier<float[][]> run = () -> {
+      float[] y = new float[dy.length], dx = new float[x.length], dw = new float[w.length];
+      k.forward(g, x, w, b, y);
+      k.backwardInput(g, dy, w, dx, false);
+      k.backwardWeight(g, x, dy, dw, false);
+      return new float[][] {y, dx, dw};
+    };
+    int saved = Parallel.threads();
+    float[][] one, two;
+    try {
+      Parallel.setThreads(1);
+      one = run.get();
+      Parallel.setThreads(2);
+      two = run.get();
+    } finally {
+      Parallel.setThreads(saved);
+    }
+    String[] names = {"forward", "input gradient", "weight gradient"};
+    for (int i = 0; i < 3; i++) assertArrayEquals(one[i], two[i], names[i] + ", 1 vs 2 threads");
+
+    // Forward against the direct loops and the double reference: each float result is within
+    // terms * 2^-22 * sum|terms| of the exact sum (NaiveConv.assertClose), so two of them are
+    // within twice that of each other. terms: Cin * KH * KW products plus the bias.
+    long terms = (long) g.cInPerGroup() * g.kH() * g.kW() + 1;
+    NaiveConv.Result exact = NaiveConv.forward(g, x, w, b);
+    float[] scalar = new float[dy.length];
+    new ScalarConv().forward(g, x, w, b, scalar);
+    NaiveConv.assertClose("GemmConv forward", exact, two[0], terms);
+    NaiveConv.assertClose("ScalarConv forward", exact, scalar, terms);
+    for (int i = 0; i < scalar.length; i++) {
+      double tol = 2 * terms * 0x1p-22 * exact.absSum()[i];
+      assertEquals(scalar[i], two[0][i], tol, "GemmConv vs ScalarConv forward at " + i);
     }
   }
 

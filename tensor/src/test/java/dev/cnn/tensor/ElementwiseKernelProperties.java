@@ -14,10 +14,12 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
 
 /**
- * The Vector API element-wise kernels at 128 and 256 bits against the scalar reference, on sizes
- * around every vector length (0, 1, 3, 7, 9, 15, 17, 33, 255, 1025 and random ones), nonzero
+ * The Vector API element-wise kernels at 128, 256 and 512 bits against the scalar reference, on
+ * sizes around every vector length (0, 1, 3, 7, 9, 15, 17, 33, 255, 1025 and random ones), nonzero
  * offsets, and values that include huge and tiny magnitudes, signed zeros, infinities, NaN and
- * repeated values (ties for max and argmax).
+ * repeated values (ties for max and argmax). On a machine without AVX-512 the 512-bit kernels run
+ * through the Vector API's Java fallback: slow per element, but at these sizes they add only
+ * about 0.2 s to the class, so they take the same tries and sizes as the others.
  *
  * <p><b>Exact</b> (compared bit for bit, all NaNs alike): every element-wise op, scale-and-shift,
  * max, argmax, axis max/argmax, and axis sums and softmax with {@code inner > 1}; the vector code
@@ -34,8 +36,8 @@ import net.jqwik.api.constraints.IntRange;
  */
 class ElementwiseKernelProperties {
   private static final ElementwiseKernel SCALAR = new ScalarElementwise();
-  private static final List<ElementwiseKernel> VECTORS =
-      List.of(new VectorElementwise(128), new VectorElementwise(256));
+  private static final List<ElementwiseKernel> VECTORS = List.of(
+      new VectorElementwise(128), new VectorElementwise(256), new VectorElementwise(512));
   private static final double U2 = 0x1p-23; // twice the unit roundoff of float
 
   @Provide

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.util.SplittableRandom;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
@@ -32,7 +33,9 @@ class TensorMathProperties {
 
   /**
    * Random broadcast pairs: a result shape of rank 0-4, from which each operand drops some
-   * leading axes and sets some others to 1.
+   * leading axes and sets some others to 1. About one axis in ten has size 0, so empty results
+   * such as [0, 3] + [1, 3] -> [0, 3], and sumTo from an empty tensor back to a shape with 1 where
+   * it had 0 (all zeros), are drawn too.
    */
   @Property(tries = 100)
   void broadcastingMatchesIndexArithmetic(@ForAll @IntRange(max = 4) int rank, @ForAll boolean f64,
@@ -42,7 +45,7 @@ class TensorMathProperties {
     int[] out = new int[rank];
     int size = 1;
     for (int i = 0; i < rank; i++) {
-      out[i] = dims[r.nextInt(dims.length)];
+      out[i] = r.nextInt(10) == 0 ? 0 : dims[r.nextInt(dims.length)];
       if (size * out[i] > 20_000) out[i] = 1;
       size *= out[i];
     }
@@ -65,6 +68,29 @@ class TensorMathProperties {
     Tensor g = randomTensor(r, dtype, 1, shapeOfBroadcast(as, bs));
     assertReducedTo(g, as);
     assertReducedTo(g, bs);
+  }
+
+  /** Size-0 axes, fixed cases: the empty size wins over 1, and sumTo gives zeros where 1 was. */
+  @Example
+  void zeroSizedAxesBroadcast() {
+    int[][][] cases = {
+      {{0, 3}, {1, 3}, {0, 3}}, {{1}, {0}, {0}}, {{0}, {}, {0}}, {{3, 1}, {0}, {3, 0}},
+      {{2, 0, 4}, {1, 1, 4}, {2, 0, 4}}, {{0, 1}, {1, 5}, {0, 5}}
+    };
+    for (int[][] c : cases) {
+      assertArrayEquals(c[2], shapeOfBroadcast(c[0], c[1]), "reference");
+      assertArrayEquals(c[2], TensorMath.broadcastShape(c[0], c[1]));
+      for (DType dtype : DType.values()) {
+        Tensor a = Tensor.zeros(dtype, c[0]), b = Tensor.zeros(dtype, c[1]);
+        assertArrayEquals(c[2], TensorMath.binary(BinaryOp.ADD, a, b).shape());
+        Tensor g = Tensor.zeros(dtype, c[2]);
+        for (int[] target : new int[][] {c[0], c[1]}) {
+          Tensor sum = TensorMath.sumTo(g, target);
+          assertArrayEquals(target, sum.shape());
+          for (int i = 0; i < sum.size(); i++) assertEquals(0.0, sum.getFlat(i), "sumTo " + Shapes.format(target));
+        }
+      }
+    }
   }
 
   @Property(tries = 80)
@@ -158,14 +184,25 @@ class TensorMathProperties {
     return s;
   }
 
-  /** NumPy's rule, written independently of TensorMath. */
+  /**
+   * NumPy's rule, written independently of TensorMath: aligned at the last axis, missing leading
+   * axes count as 1; two sizes are compatible when equal or when one is 1, and the result is the
+   * other one (so 1 and 0 give 0, not max(1, 0)).
+   */
   private static int[] shapeOfBroadcast(int[] a, int[] b) {
     int rank = Math.max(a.length, b.length);
     int[] s = new int[rank];
     for (int i = 0; i < rank; i++) {
       int da = i - (rank - a.length) >= 0 ? a[i - (rank - a.length)] : 1;
       int db = i - (rank - b.length) >= 0 ? b[i - (rank - b.length)] : 1;
-      s[i] = Math.max(da, db);
+      if (da == db || db == 1) {
+        s[i] = da;
+      } else if (da == 1) {
+        s[i] = db;
+      } else {
+        throw new AssertionError("the generator drew shapes that do not broadcast: "
+            + Shapes.format(a) + " and " + Shapes.format(b));
+      }
     }
     return s;
   }
