@@ -57,7 +57,7 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Around the kernel (JFR samples at 1024 x 1024, one thread): the micro-kernel takes about 80%
  * of the time, updating C from the scratch tile 8%, packing 5%. Java has no prefetch instruction;
  * the driver touches the next C tile while the current one computes ({@code touch}), which halved
- * the time spent waiting on C. A is packed with gathers ({@code packFullRowsA}): packing A with
+ * the time spent waiting on C. A is packed with gathers ({@code packFullPanelA}): packing A with
  * scalar loads took a fifth of the time when m is small (a dense layer's batch of 64), and the
  * gather raised that shape from 0.59x to 0.79x OpenBLAS. With beta = 0 the first k-block stores
  * its tiles, so C is neither zeroed nor read.
@@ -177,10 +177,13 @@ final class VectorGemm implements GemmKernel {
           int bGroups = parallel && panelsN >= 16 ? (panelsN + 7) / 8 : 1;
           Parallel.forEach(bGroups, g -> {
             int from = g * panelsN / bGroups, to = (g + 1) * panelsN / bGroups;
+            int[] colMap = transB ? columnMap(ldb) : null;
             for (int q = from; q < to; q++) {
               int cols = Math.min(nr, nc - q * nr);
               if (!transB && cols == nr) {
                 packFullRowsB(b, bOff + pc0 * ldb + jc0 + q * nr, ldb, kc, bp, q * kc * nr);
+              } else if (transB && cols == nr) {
+                packFullColumnsB(b, bOff + (jc0 + q * nr) * ldb + pc0, kc, colMap, bp, q * kc * nr);
               } else {
                 packB(transB, b, bOff, ldb, pc0, kc, jc0 + q * nr, cols, bp, q * kc * nr, nr);
               }
@@ -193,11 +196,12 @@ final class VectorGemm implements GemmKernel {
             int aGroups = parallel && panelsM >= 16 ? (panelsM + 7) / 8 : 1;
             Parallel.forEach(aGroups, g -> {
               int from = g * panelsM / aGroups, to = (g + 1) * panelsM / aGroups;
-              int[] rowMap = transA ? null : gatherMap(lda);
+              int[] map = gatherMap(lda, transA);
               for (int q = from; q < to; q++) {
                 int rows = Math.min(MR, mbig - q * MR);
-                if (rowMap != null && rows == MR) {
-                  packFullRowsA(alpha, a, aOff + (base + q * MR) * lda + pc0, kc, rowMap, ap, q * kc * MR);
+                if (rows == MR) {
+                  int src = transA ? aOff + pc0 * lda + base + q * MR : aOff + (base + q * MR) * lda + pc0;
+                  packFullPanelA(alpha, a, src, transA ? lda : 1, kc, map, ap, q * kc * MR);
                 } else {
                   packA(transA, alpha, a, aOff, lda, base + q * MR, rows, pc0, kc, ap, q * kc * MR);
                 }
@@ -242,33 +246,59 @@ final class VectorGemm implements GemmKernel {
     }
 
     /**
-     * Gather offsets for {@link #packFullRowsA}: lane l reads row {@code l % MR} at column
-     * {@code l / MR}, so one gather yields {@code L / MR} consecutive k-steps of a panel.
+     * Gather offsets for {@link #packFullPanelA}: lane l holds row {@code l % MR} of the panel at
+     * k-step {@code l / MR}, so one gather yields {@code L / MR} consecutive k-steps. Row i, step p
+     * is at {@code i*lda + p} (A as stored) or {@code p*lda + i} (A transposed).
      */
-    private int[] gatherMap(int lda) {
+    private int[] gatherMap(int lda, boolean transA) {
       int[] map = new int[species().length()];
-      for (int l = 0; l < map.length; l++) map[l] = (l % MR) * lda + l / MR;
+      for (int l = 0; l < map.length; l++) {
+        int i = l % MR, p = l / MR;
+        map[l] = transA ? p * lda + i : i * lda + p;
+      }
       return map;
     }
 
     /**
-     * packA for the common case (A not transposed, a full panel of MR rows), with one gather per
-     * L / MR k-steps instead of MR scalar loads and stores per step: for small m (a dense layer's
-     * batch of 64) the scalar packing took a fifth of the time.
+     * packA for a full panel of MR rows, with one gather per L / MR k-steps instead of MR scalar
+     * loads and stores per step: for small m (a dense layer's batch of 64) scalar packing took a
+     * fifth of the time. {@code step} is the distance in {@code a} between consecutive k-steps:
+     * 1 for A as stored, lda for A transposed.
      */
-    private void packFullRowsA(float alpha, float[] a, int src, int kc, int[] rowMap,
+    private void packFullPanelA(float alpha, float[] a, int src, int step, int kc, int[] map,
         float[] dst, int dOff) {
       final VectorSpecies<Float> s = species();
-      final int L = s.length();
-      final int steps = L / MR; // k-steps per gather
+      final int stepsPerGather = s.length() / MR;
       int p = 0;
-      for (; p + steps <= kc; p += steps) {
-        FloatVector v = FloatVector.fromArray(s, a, src + p, rowMap, 0);
+      for (; p + stepsPerGather <= kc; p += stepsPerGather) {
+        FloatVector v = FloatVector.fromArray(s, a, src + p * step, map, 0);
         if (alpha != 1f) v = v.mul(alpha);
         v.intoArray(dst, dOff + p * MR);
       }
-      for (; p < kc; p++) { // k not a multiple of L / MR
-        for (int i = 0; i < MR; i++) dst[dOff + p * MR + i] = alpha * a[src + rowMap[i] + p]; // rowMap[i] = i * lda
+      for (; p < kc; p++) { // k not a multiple of L / MR: map[i] is row i at step 0
+        for (int i = 0; i < MR; i++) dst[dOff + p * MR + i] = alpha * a[src + p * step + map[i]];
+      }
+    }
+
+    /** Gather offsets for {@link #packFullColumnsB}: lane j reads stored row j of B. */
+    private int[] columnMap(int ldb) {
+      int[] map = new int[nr()];
+      for (int j = 0; j < map.length; j++) map[j] = j * ldb;
+      return map;
+    }
+
+    /**
+     * packB for a transposed B (A * B^T: a dense layer's input gradient, a convolution's weight
+     * gradient) and a full panel: element (p, j) of op(B) is stored at row j, column p, so each
+     * k-step gathers one float from each of NR rows (two gathers) instead of NR scalar copies.
+     */
+    private void packFullColumnsB(float[] b, int src, int kc, int[] colMap, float[] dst, int dOff) {
+      final VectorSpecies<Float> s = species();
+      final int L = s.length();
+      for (int p = 0; p < kc; p++) {
+        int to = dOff + 2 * L * p;
+        FloatVector.fromArray(s, b, src + p, colMap, 0).intoArray(dst, to);
+        FloatVector.fromArray(s, b, src + p, colMap, L).intoArray(dst, to + L);
       }
     }
 
