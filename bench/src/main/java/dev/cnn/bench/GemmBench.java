@@ -160,7 +160,7 @@ public final class GemmBench {
       }
       if (openblasNote != null) sb.append("OpenBLAS: ").append(openblasNote).append('\n');
       sb.append("each: median of ").append(c.measurements()).append(" measurements of >= ")
-          .append(c.seconds()).append(" s; GFLOP/s = 2*m*n*k per call / time");
+          .append(c.seconds()).append(" s, engine and OpenBLAS in turn; GFLOP/s = 2*m*n*k per call / time");
       return sb.toString();
     }
 
@@ -179,29 +179,13 @@ public final class GemmBench {
     }
   }
 
-  /** Measures the engine, then OpenBLAS unless {@code config.openblas()} is false. */
+  /**
+   * Warms the engine up, then takes {@code config.measurements()} measurements of each side in
+   * turn (engine, OpenBLAS, engine, ...), unless {@code config.openblas()} is false. Alternating
+   * matters on a shared machine, whose speed drifts over seconds: both sides then see the same
+   * conditions, and the ratio of the medians compares like with like.
+   */
   public static Result run(Config config) {
-    double[] samples = measureEngine(config);
-    double[] openblas = null;
-    String note = null;
-    if (!config.openblas()) {
-      note = "skipped (--no-openblas)";
-    } else {
-      try {
-        OpenBlasHarness harness = OpenBlasHarness.locate();
-        openblas = harness.measure(config.m(), config.n(), config.k(), config.threads(),
-            config.seconds(), config.measurements());
-      } catch (RuntimeException e) {
-        note = "not measured: " + e.getMessage();
-        Log.warn("OpenBLAS " + note);
-      }
-    }
-    return new Result(config, System.getProperty("java.version"),
-        System.getProperty("java.vendor"), Kernels.describe(), samples, openblas, note);
-  }
-
-  /** The engine's GFLOP/s in each timed measurement (after the warm-up). */
-  public static double[] measureEngine(Config config) {
     int m = config.m(), n = config.n(), k = config.k();
     SplittableRandom rng = new SplittableRandom(12345);
     float[] a = uniform(rng, m * k);
@@ -212,27 +196,55 @@ public final class GemmBench {
     try {
       Log.debug("gemm bench: " + m + "x" + n + "x" + k + ", " + config.threads()
           + " thread(s), " + Kernels.describe());
-      long minNanos = (long) (config.seconds() * 1e9);
-      warmUp(config, a, b, c, minNanos);
-      double[] gflops = new double[config.measurements()];
-      for (int r = 0; r < gflops.length; r++) {
-        long calls = 0;
-        long start = System.nanoTime();
-        long elapsed;
-        do {
-          Gemm.gemm(Transpose.NO, Transpose.NO, m, n, k, a, b, c);
-          calls++;
-          elapsed = System.nanoTime() - start;
-        } while (elapsed < minNanos);
-        gflops[r] = config.flopsPerCall() * calls / elapsed;
+      long window = (long) (config.seconds() * 1e9);
+      warmUp(config, a, b, c, window);
+      OpenBlasHarness.Session blas = null;
+      String note = null;
+      if (!config.openblas()) {
+        note = "skipped (--no-openblas)";
+      } else {
+        try {
+          blas = OpenBlasHarness.locate().start(m, n, k, config.threads(), config.seconds());
+        } catch (RuntimeException e) {
+          note = "not measured: " + e.getMessage();
+          Log.warn("OpenBLAS " + note);
+        }
+      }
+      double[] samples = new double[config.measurements()];
+      double[] openblas = blas == null ? null : new double[config.measurements()];
+      try {
+        for (int r = 0; r < samples.length; r++) {
+          samples[r] = measureOnce(config, a, b, c, window);
+          if (blas != null) openblas[r] = blas.measure();
+        }
+      } catch (RuntimeException e) {
+        openblas = null;
+        note = "not measured: " + e.getMessage();
+        Log.warn("OpenBLAS " + note);
+      } finally {
+        if (blas != null) blas.close();
       }
       if (!Float.isFinite(c[0])) {
         Log.warn("gemm bench: C[0] is " + c[0] + ", the inputs were finite; check the kernel");
       }
-      return gflops;
+      return new Result(config, System.getProperty("java.version"),
+          System.getProperty("java.vendor"), Kernels.describe(), samples, openblas, note);
     } finally {
       Parallel.setThreads(previousThreads);
     }
+  }
+
+  /** The engine's GFLOP/s over one window of at least {@code windowNanos}. */
+  private static double measureOnce(Config config, float[] a, float[] b, float[] c, long windowNanos) {
+    long calls = 0;
+    long start = System.nanoTime();
+    long elapsed;
+    do {
+      Gemm.gemm(Transpose.NO, Transpose.NO, config.m(), config.n(), config.k(), a, b, c);
+      calls++;
+      elapsed = System.nanoTime() - start;
+    } while (elapsed < windowNanos);
+    return config.flopsPerCall() * calls / elapsed;
   }
 
   /**

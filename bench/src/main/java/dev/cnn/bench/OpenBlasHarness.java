@@ -68,51 +68,80 @@ public final class OpenBlasHarness {
   }
 
   /**
-   * Times C = A * B (row-major, m x k times k x n) with OpenBLAS on {@code threads} threads.
-   * The subprocess gets OPENBLAS_NUM_THREADS=threads and runs without OPENBLAS_CORETYPE and
+   * Starts timing C = A * B (row-major, m x k times k x n) with OpenBLAS on {@code threads}
+   * threads: the program warms up, then takes one measurement of about {@code seconds} each time
+   * {@link Session#measure()} asks, so the caller can interleave them with its own. The
+   * subprocess gets OPENBLAS_NUM_THREADS=threads and runs without OPENBLAS_CORETYPE and
    * OPENBLAS_L2_SIZE, so that OpenBLAS picks its own kernel for this processor.
    *
-   * @return the GFLOP/s of each measurement
-   * @throws IllegalStateException if the program fails or prints no measurement
+   * @throws IllegalStateException if the program cannot be started or does not get ready
    */
-  public double[] measure(int m, int n, int k, int threads, double seconds, int measurements) {
+  public Session start(int m, int n, int k, int threads, double seconds) {
     List<String> command = List.of(binary.toString(), Integer.toString(m), Integer.toString(n),
-        Integer.toString(k), Integer.toString(threads), Double.toString(seconds),
-        Integer.toString(measurements));
+        Integer.toString(k), Integer.toString(threads), Double.toString(seconds), "-");
     ProcessBuilder pb = new ProcessBuilder(command);
     Map<String, String> env = pb.environment();
     env.put("OPENBLAS_NUM_THREADS", Integer.toString(threads));
     env.remove("OPENBLAS_CORETYPE");
     env.remove("OPENBLAS_L2_SIZE");
     pb.redirectError(ProcessBuilder.Redirect.INHERIT);
-    List<Double> values = new ArrayList<>();
     try {
-      Process p = pb.start();
-      p.getOutputStream().close();
-      try (BufferedReader r = new BufferedReader(
-          new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-        for (String line; (line = r.readLine()) != null; ) {
-          String t = line.trim();
-          if (t.startsWith("gflops ")) {
-            values.add(Double.parseDouble(t.substring("gflops ".length()).trim()));
-          } else if (!t.isEmpty()) {
-            Log.debug("sgemm_bench: " + t);
-          }
-        }
-      }
-      int rc = waitFor(p);
-      if (rc != 0) {
-        throw new IllegalStateException(binary + " exited with " + rc);
-      }
+      Session session = new Session(pb.start());
+      session.expect("ready");
+      return session;
     } catch (IOException e) {
       throw new IllegalStateException("could not run " + binary + ": " + e.getMessage(), e);
-    } catch (NumberFormatException e) {
-      throw new IllegalStateException(binary + " printed a malformed measurement: " + e.getMessage(), e);
     }
-    if (values.isEmpty()) {
-      throw new IllegalStateException(binary + " printed no measurement");
+  }
+
+  /** A running {@code sgemm_bench} that measures on request. */
+  public final class Session implements AutoCloseable {
+    private final Process process;
+    private final BufferedReader out;
+    private final OutputStream in;
+
+    private Session(Process process) {
+      this.process = process;
+      this.out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+      this.in = process.getOutputStream();
     }
-    return values.stream().mapToDouble(Double::doubleValue).toArray();
+
+    /** One measurement, in GFLOP/s. */
+    public double measure() {
+      try {
+        in.write('\n');
+        in.flush();
+        String line = expect("gflops ");
+        return Double.parseDouble(line.substring("gflops ".length()).trim());
+      } catch (IOException e) {
+        throw new IllegalStateException(binary + " stopped answering: " + e.getMessage(), e);
+      } catch (NumberFormatException e) {
+        throw new IllegalStateException(binary + " printed a malformed measurement: " + e.getMessage(), e);
+      }
+    }
+
+    /** Reads lines until one starts with {@code prefix} (others go to the debug log). */
+    private String expect(String prefix) throws IOException {
+      for (String line; (line = out.readLine()) != null; ) {
+        String t = line.trim();
+        if (t.startsWith(prefix)) return t;
+        if (!t.isEmpty()) Log.debug("sgemm_bench: " + t);
+      }
+      int rc = waitFor(process);
+      throw new IllegalStateException(binary + " ended (exit code " + rc + ") before printing '"
+          + prefix.trim() + "'");
+    }
+
+    @Override
+    public void close() {
+      try {
+        in.close();
+      } catch (IOException ignored) {
+        // the process is ending anyway
+      }
+      int rc = waitFor(process);
+      if (rc != 0) Log.warn(binary + " exited with " + rc);
+    }
   }
 
   private static boolean isFresh(Path binary, Path source, Path script) {

@@ -89,9 +89,10 @@ final class GemmCommand implements Callable<Integer> {
       throw bad(e.getMessage());
     }
     Log.info(String.format(java.util.Locale.ROOT,
-        "gemm %dx%dx%d, %d thread(s): about %.1f s for the engine%s", config.m(), config.n(),
-        config.k(), config.threads(), config.warmupSeconds() + config.seconds()
-            * config.measurements(), config.openblas() ? ", then the same for OpenBLAS" : ""));
+        "gemm %dx%dx%d, %d thread(s): %.1f s of warm-up, then %d measurements of %.2f s%s",
+        config.m(), config.n(), config.k(), config.threads(), config.warmupSeconds(),
+        config.measurements(), config.seconds(),
+        config.openblas() ? " each for the engine and OpenBLAS, in turn" : ""));
     GemmBench.Result result = GemmBench.run(config);
     PrintWriter out = spec.commandLine().getOut();
     out.println(json ? result.toJson() : result.toTable());
