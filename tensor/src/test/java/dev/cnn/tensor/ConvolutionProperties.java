@@ -67,12 +67,8 @@ class ConvolutionProperties {
     float[] b = rng.nextInt(2) == 0 ? null : NaiveConv.uniform(rng, g.cOut());
     NaiveConv.Result expected = NaiveConv.forward(g, x, w, b);
     long terms = (long) g.cInPerGroup() * g.kH() * g.kW() + 2;
-    for (ConvKernel k : new ConvKernel[] {GEMM, SCALAR}) {
-      float[] y = new float[Shapes.size(g.outputShape())];
-      java.util.Arrays.fill(y, Float.NaN); // the output is overwritten, never read
-      k.forward(g, x, w, b, y);
-      NaiveConv.assertClose(k.getClass().getSimpleName() + " forward " + g, expected, y, terms);
-    }
+    bothKernelsMatch("forward", g, expected, terms, Shapes.size(g.outputShape()),
+        (k, y) -> k.forward(g, x, w, b, y));
   }
 
   @Property(tries = 100)
@@ -84,12 +80,8 @@ class ConvolutionProperties {
     float[] w = NaiveConv.uniform(rng, Shapes.size(g.weightShape()));
     NaiveConv.Result expected = NaiveConv.backwardInput(g, dy, w);
     long terms = (long) g.cOutPerGroup() * g.kH() * g.kW() + 2;
-    for (ConvKernel k : new ConvKernel[] {GEMM, SCALAR}) {
-      float[] dx = new float[Shapes.size(g.inputShape())];
-      java.util.Arrays.fill(dx, Float.NaN);
-      k.backwardInput(g, dy, w, dx, false);
-      NaiveConv.assertClose(k.getClass().getSimpleName() + " backwardInput " + g, expected, dx, terms);
-    }
+    bothKernelsMatch("backwardInput", g, expected, terms, Shapes.size(g.inputShape()),
+        (k, dx) -> k.backwardInput(g, dy, w, dx, false));
   }
 
   @Property(tries = 100)
@@ -101,11 +93,21 @@ class ConvolutionProperties {
     float[] dy = NaiveConv.uniform(rng, Shapes.size(g.outputShape()));
     NaiveConv.Result expected = NaiveConv.backwardWeight(g, x, dy);
     long terms = (long) g.n() * g.hOut() * g.wOut() + 2;
+    bothKernelsMatch("backwardWeight", g, expected, terms, Shapes.size(g.weightShape()),
+        (k, dw) -> k.backwardWeight(g, x, dy, dw, false));
+  }
+
+  /**
+   * Runs {@code op} with both kernels into an output pre-filled with NaN (it must be overwritten,
+   * never read) and compares each with the naive result.
+   */
+  private static void bothKernelsMatch(String name, Conv2dGeometry g, NaiveConv.Result expected,
+      long terms, int outputSize, java.util.function.BiConsumer<ConvKernel, float[]> op) {
     for (ConvKernel k : new ConvKernel[] {GEMM, SCALAR}) {
-      float[] dw = new float[Shapes.size(g.weightShape())];
-      java.util.Arrays.fill(dw, Float.NaN);
-      k.backwardWeight(g, x, dy, dw, false);
-      NaiveConv.assertClose(k.getClass().getSimpleName() + " backwardWeight " + g, expected, dw, terms);
+      float[] out = new float[outputSize];
+      java.util.Arrays.fill(out, Float.NaN);
+      op.accept(k, out);
+      NaiveConv.assertClose(k.getClass().getSimpleName() + " " + name + " " + g, expected, out, terms);
     }
   }
 
