@@ -284,7 +284,8 @@ public final class GradCheck {
       double tol = atol + rtol * Math.max(Math.abs(a), Math.abs(n));
       double err = Math.abs(a - n);
       boolean ok = err <= tol; // false for NaN
-      double s = ok ? err / tol : Double.POSITIVE_INFINITY;
+      // the ratio to the tolerance ranks values; NaN (a NaN on either side) ranks worst
+      double s = Double.isNaN(err) ? Double.POSITIVE_INFINITY : tol > 0 ? err / tol : err > 0 ? Double.POSITIVE_INFINITY : 0;
       if (!ok) passed = false;
       if (s > score || (input < 0)) {
         score = s;
