@@ -28,7 +28,8 @@ public sealed interface Op
         ReluOp, LeakyReluOp, EluOp, GeluOp, SiluOp, SigmoidOp, TanhOp,
         MatmulOp,
         SumOp, MeanOp,
-        ReshapeOp {
+        ReshapeOp,
+        MaxOp, PermuteOp, ConcatOp, SliceOp, SoftmaxOp, LogSoftmaxOp {
   /** The op's name as shown in graph exports and error messages, e.g. {@code "conv2d"}. */
   String name();
 

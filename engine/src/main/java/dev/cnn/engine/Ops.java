@@ -188,6 +188,109 @@ public final class Ops {
     return reshape(x, out);
   }
 
+  // ------------------------------------------------------------------ max, layout, softmax
+
+  /**
+   * The largest element, a scalar of shape {@code []}. Its gradient goes to the first maximum
+   * (smallest row-major index) on a tie.
+   *
+   * @throws IllegalArgumentException if x has no elements
+   */
+  public static Variable max(Variable x) {
+    return MaxOp.apply(x, false);
+  }
+
+  /**
+   * The largest element over {@code axes} (negative axes count from the end), reduced together:
+   * each output is the maximum of all the elements that share its coordinates on the other axes.
+   * The axes are kept as size 1 when {@code keepDims}, dropped otherwise. On a tie the gradient
+   * goes to the first maximum (smallest row-major index in x), as PyTorch's {@code max(dim)}.
+   *
+   * @throws IllegalArgumentException if no axis is given, an axis is out of range or repeated,
+   *     or a reduced axis is empty
+   */
+  public static Variable max(Variable x, boolean keepDims, int... axes) {
+    requireAxes("max", axes);
+    return MaxOp.apply(x, keepDims, axes);
+  }
+
+  /**
+   * x with its axes reordered (a copy): axis i of the result is axis {@code order[i]} of x, e.g.
+   * {@code permute(x, 0, 2, 3, 1)} turns {@code [N, C, H, W]} into {@code [N, H, W, C]}.
+   * Negative axes count from the end.
+   *
+   * @throws IllegalArgumentException unless order names every axis of x exactly once
+   */
+  public static Variable permute(Variable x, int... order) {
+    return PermuteOp.apply(x, order);
+  }
+
+  /**
+   * x with two axes swapped (a copy; a composite of {@link #permute}): {@code transpose(x, -2, -1)}
+   * turns {@code [..., m, n]} into {@code [..., n, m]}. Negative axes count from the end.
+   *
+   * @throws IllegalArgumentException if an axis is out of range
+   */
+  public static Variable transpose(Variable x, int axis1, int axis2) {
+    int rank = x.shape().length;
+    int a = axis1 < 0 ? axis1 + rank : axis1;
+    int b = axis2 < 0 ? axis2 + rank : axis2;
+    if (a < 0 || a >= rank || b < 0 || b >= rank) {
+      throw Shapes.error("transpose", "axes " + axis1 + " and " + axis2 + " for shape "
+          + Shapes.format(x.shape()), "two axes in [" + -rank + ", " + (rank - 1) + "]");
+    }
+    int[] order = new int[rank];
+    for (int i = 0; i < rank; i++) order[i] = i;
+    order[a] = b;
+    order[b] = a;
+    return permute(x, order);
+  }
+
+  /**
+   * The inputs joined along {@code axis} (negative counts from the end), in argument order:
+   * {@code [2, 3]} and {@code [2, 5]} along axis 1 give {@code [2, 8]}.
+   *
+   * @throws IllegalArgumentException if there are no inputs, the axis is out of range, or the
+   *     inputs differ in dtype, rank, or length along any other axis
+   */
+  public static Variable concat(int axis, Variable... xs) {
+    return ConcatOp.apply(axis, xs);
+  }
+
+  /**
+   * The indices {@code start <= k < end} of x along {@code axis}, as Python's
+   * {@code x[..., start:end, ...]} (step 1): the result has length {@code end - start} there.
+   * Negative axis, start and end count from the end; bounds outside the axis are rejected, not
+   * clamped.
+   *
+   * @throws IllegalArgumentException if the axis is out of range, or unless
+   *     {@code 0 <= start <= end <= length} once negative values have the length added
+   */
+  public static Variable slice(Variable x, int axis, int start, int end) {
+    return SliceOp.apply(x, axis, start, end);
+  }
+
+  /**
+   * Softmax along {@code axis} (negative counts from the end):
+   * {@code y_k = e^(x_k) / sum_j e^(x_j)}, computed stably; each slice along the axis sums to 1.
+   *
+   * @throws IllegalArgumentException if the axis is out of range
+   */
+  public static Variable softmax(Variable x, int axis) {
+    return SoftmaxOp.apply(x, axis);
+  }
+
+  /**
+   * Log-softmax along {@code axis} (negative counts from the end):
+   * {@code y_k = x_k - ln(sum_j e^(x_j))}, by the log-sum-exp trick, so it stays finite where
+   * {@code log(softmax(x))} would underflow to {@code -Infinity}.
+   *
+   * @throws IllegalArgumentException if the axis is out of range
+   */
+  public static Variable logSoftmax(Variable x, int axis) {
+    return LogSoftmaxOp.apply(x, axis);
+  }
+
   // ------------------------------------------------------------------ helpers
 
   private static Variable constant(Variable like, double c) {

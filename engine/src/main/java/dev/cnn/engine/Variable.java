@@ -203,6 +203,18 @@ public final class Variable {
     return Ops.reshape(this, newShape);
   }
 
+  public Variable transpose(int axis1, int axis2) {
+    return Ops.transpose(this, axis1, axis2);
+  }
+
+  public Variable softmax(int axis) {
+    return Ops.softmax(this, axis);
+  }
+
+  public Variable logSoftmax(int axis) {
+    return Ops.logSoftmax(this, axis);
+  }
+
   @Override
   public String toString() {
     String kind = creator != null ? creator.op.name() : requiresGrad ? "parameter" : "constant";
