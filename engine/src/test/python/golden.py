@@ -90,7 +90,7 @@ def case(name, op, fn, inputs, params=None, diff=None, extra=None):
         "grads": grads,
     }
     if extra:
-        entry.update(extra)
+        entry.update(extra())  # after the forward pass: it may read state the op updated
     CASES.append(entry)
 
 
@@ -198,7 +198,7 @@ def batchnorm_case(name, shape, training, momentum, eps):
          lambda x, gamma, beta: F.batch_norm(x, rm, rv, gamma, beta, training, momentum, eps),
          {"x": x, "gamma": gamma, "beta": beta},
          {"training": training, "momentum": momentum, "eps": eps},
-         extra={"running": {"mean_before": encode(running_mean), "var_before": encode(running_var),
+         extra=lambda: {"running": {"mean_before": encode(running_mean), "var_before": encode(running_var),
                             "mean_after": encode(rm), "var_after": encode(rv)}})
 
 

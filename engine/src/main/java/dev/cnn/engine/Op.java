@@ -27,6 +27,8 @@ public sealed interface Op
         NegOp, ExpOp, LogOp, SqrtOp, PowOp, AbsOp, ClampOp,
         ReluOp, LeakyReluOp, EluOp, GeluOp, SiluOp, SigmoidOp, TanhOp,
         MatmulOp,
+        Conv2dOp, MaxPool2dOp, AvgPool2dOp, GlobalAvgPool2dOp,
+        DropoutOp, BatchNormOp,
         SumOp, MeanOp,
         ReshapeOp,
         MaxOp, PermuteOp, ConcatOp, SliceOp, SoftmaxOp, LogSoftmaxOp {

@@ -1,5 +1,8 @@
 package dev.cnn.engine;
 
+import dev.cnn.tensor.Conv2dSpec;
+import dev.cnn.tensor.Pool2dSpec;
+import dev.cnn.tensor.Rng;
 import dev.cnn.tensor.Shapes;
 import dev.cnn.tensor.Tensor;
 
@@ -133,6 +136,106 @@ public final class Ops {
    */
   public static Variable matmul(Variable a, Variable b) {
     return MatmulOp.apply(a, b);
+  }
+
+  // ------------------------------------------------------------------ convolution and pooling
+
+  /**
+   * 2-d convolution (cross-correlation) with an optional bias, NCHW:
+   * {@code x [N, Cin, H, W]}, {@code w [Cout, Cin/groups, KH, KW]}, {@code bias [Cout]} or null,
+   * to {@code [N, Cout, Hout, Wout]} with {@code Hout = floor((H + 2*padH - dilationH*(KH-1) - 1)
+   * / strideH) + 1} (likewise Wout):
+   * <pre>
+   *   y[n][co][oh][ow] = bias[co] + sum_{c, i, j} w[co][c][i][j] * x[n][g*Cin/G + c][oh*S - P + i*D][ow*S - P + j*D]
+   * </pre>
+   * where g is co's group and x is zero outside the image. The inputs are recorded in the order
+   * x, w, bias (bias left out when null).
+   *
+   * @param spec stride, padding, dilation and groups, e.g. {@code Conv2dSpec.of(1, 1)} for a
+   *     "same" 3x3 convolution
+   * @throws IllegalArgumentException when the shapes, dtypes or spec do not fit together
+   */
+  public static Variable conv2d(Variable x, Variable w, Variable bias, Conv2dSpec spec) {
+    return Conv2dOp.apply(x, w, bias, spec);
+  }
+
+  /**
+   * 2-d max pooling: {@code x [N, C, H, W] -> [N, C, Hout, Wout]},
+   * {@code Hout = floor((H + 2P - KH)/S) + 1}, each output the maximum of its window (padding is
+   * never the maximum). The gradient flows to each window's maximum only.
+   *
+   * @param spec window, stride and padding, e.g. {@code Pool2dSpec.of(2)} to halve H and W
+   * @throws IllegalArgumentException when x is not rank 4 or the window does not fit
+   */
+  public static Variable maxPool2d(Variable x, Pool2dSpec spec) {
+    return MaxPool2dOp.apply(x, spec);
+  }
+
+  /**
+   * 2-d average pooling: {@code x [N, C, H, W] -> [N, C, Hout, Wout]}, each output the sum of its
+   * window divided by {@code KH*KW}; padding counts as zeros in the divisor (PyTorch's default).
+   *
+   * @throws IllegalArgumentException when x is not rank 4 or the window does not fit
+   */
+  public static Variable avgPool2d(Variable x, Pool2dSpec spec) {
+    return AvgPool2dOp.apply(x, spec);
+  }
+
+  /**
+   * Global average pooling: {@code x [N, C, H, W] -> [N, C, 1, 1]}, the mean of each channel's
+   * plane. The size-1 axes are kept; {@code flatten(y, 1)} gives {@code [N, C]}.
+   *
+   * @throws IllegalArgumentException when x is not rank 4
+   */
+  public static Variable globalAvgPool2d(Variable x) {
+    return GlobalAvgPool2dOp.apply(x);
+  }
+
+  // ------------------------------------------------------------------ regularisation and normalisation
+
+  /**
+   * Inverted dropout. In {@link Mode#TRAIN} each element of x is kept with probability
+   * {@code 1 - p} and scaled by {@code 1/(1 - p)}, or set to 0; the result has x's shape and, in
+   * expectation, x's value. The mask takes one {@code rng.nextDouble()} per element, in row-major
+   * order, and keeps the element when it is {@code >= p}: it depends only on the generator's
+   * state, so the same seed gives the same mask. In {@link Mode#EVAL}, or when {@code p == 0},
+   * dropout is the identity: x itself is returned, nothing is recorded and nothing is drawn.
+   *
+   * @param p the probability of dropping an element, {@code 0 <= p < 1}
+   * @param rng the generator the mask is drawn from (advanced by {@code x.size()} draws in
+   *     TRAIN mode with {@code p > 0}); may be null otherwise
+   * @throws IllegalArgumentException when p is outside [0, 1), or mode (or, when needed, rng) is null
+   */
+  public static Variable dropout(Variable x, double p, Mode mode, Rng rng) {
+    return DropoutOp.apply(x, p, mode, rng);
+  }
+
+  /**
+   * Batch normalisation per channel (axis 1) of {@code x [N, C]} or {@code x [N, C, H, W]}: with
+   * mu and var a mean and a variance per channel,
+   * {@code y = gamma * (x - mu) / sqrt(var + eps) + beta}, shaped like x.
+   * <ul>
+   *   <li>{@link Mode#TRAIN}: mu and var are the batch's mean and biased variance over the
+   *       channel's {@code m = N} (or {@code N*H*W}) values, and {@code runningMean} and
+   *       {@code runningVar} are <b>modified</b> in place as in PyTorch:
+   *       {@code running = (1 - momentum) * running + momentum * batch statistic}, with the
+   *       unbiased variance {@code var * m/(m - 1)} for {@code runningVar}. Needs {@code m >= 2}.
+   *   <li>{@link Mode#EVAL}: mu and var are {@code runningMean} and {@code runningVar}, which are
+   *       not modified.
+   * </ul>
+   * Gradients flow to x, gamma and beta; the running statistics are buffers, not inputs.
+   *
+   * @param gamma scale {@code [C]}
+   * @param beta shift {@code [C]}
+   * @param runningMean {@code [C]}, x's dtype (start with zeros)
+   * @param runningVar {@code [C]}, x's dtype (start with ones)
+   * @param momentum weight of the batch statistic in the running average, in [0, 1] (PyTorch: 0.1)
+   * @param eps added to the variance, {@code > 0} (PyTorch: 1e-5)
+   * @throws IllegalArgumentException naming the argument whose shape, dtype or value is wrong
+   */
+  public static Variable batchNorm(Variable x, Variable gamma, Variable beta, Tensor runningMean,
+      Tensor runningVar, double momentum, double eps, Mode mode) {
+    return BatchNormOp.apply(x, gamma, beta, runningMean, runningVar, momentum, eps, mode);
   }
 
   // ------------------------------------------------------------------ reductions

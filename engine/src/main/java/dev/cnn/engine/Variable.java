@@ -1,6 +1,8 @@
 package dev.cnn.engine;
 
 import dev.cnn.tensor.DType;
+import dev.cnn.tensor.Pool2dSpec;
+import dev.cnn.tensor.Rng;
 import dev.cnn.tensor.Shapes;
 import dev.cnn.tensor.Tensor;
 import dev.cnn.tensor.TensorMath;
@@ -213,6 +215,22 @@ public final class Variable {
 
   public Variable logSoftmax(int axis) {
     return Ops.logSoftmax(this, axis);
+  }
+
+  public Variable maxPool2d(Pool2dSpec spec) {
+    return Ops.maxPool2d(this, spec);
+  }
+
+  public Variable avgPool2d(Pool2dSpec spec) {
+    return Ops.avgPool2d(this, spec);
+  }
+
+  public Variable globalAvgPool2d() {
+    return Ops.globalAvgPool2d(this);
+  }
+
+  public Variable dropout(double p, Mode mode, Rng rng) {
+    return Ops.dropout(this, p, mode, rng);
   }
 
   @Override

@@ -1,0 +1,58 @@
+package dev.cnn.engine;
+
+import dev.cnn.tensor.Pool2dSpec;
+import dev.cnn.tensor.Pooling;
+import dev.cnn.tensor.Shapes;
+import dev.cnn.tensor.Tensor;
+
+/**
+ * 2-d max pooling: x {@code [N, C, H, W]} to y {@code [N, C, Hout, Wout]},
+ * {@code Hout = floor((H + 2P - KH)/S) + 1}, each output the largest element of its KH x KW
+ * window (padding counts as -infinity, so it is never the maximum):
+ * <pre>
+ *   y[n][c][oh][ow] = max_{i &lt; KH, j &lt; KW} x[n][c][oh*S - P + i][ow*S - P + j]
+ * </pre>
+ *
+ * <p>Backward: y is a copy of one x element (the window's argmax, saved by forward), so
+ * {@code dL/dx[argmax] += g[n][c][oh][ow]} and every other element of the window gets nothing.
+ * An element that is the maximum of several overlapping windows collects all their gradients.
+ * At a tie the first element in row-major order is the argmax (the gradient is undefined there).
+ */
+final class MaxPool2dOp implements Op {
+  private int[] indices;
+  private final int[] xShape;
+  private final Pool2dSpec spec;
+
+  private MaxPool2dOp(int[] indices, int[] xShape, Pool2dSpec spec) {
+    this.indices = indices;
+    this.xShape = xShape;
+    this.spec = spec;
+  }
+
+  static Variable apply(Variable x, Pool2dSpec spec) {
+    Shapes.requireNonNull("maxPool2d", "x", x, "a variable [N, C, H, W]");
+    Pooling.MaxPoolResult r = Pooling.maxForward(x.value(), spec);
+    return Graph.record(new MaxPool2dOp(r.indices(), x.shape(), spec), r.output(), x);
+  }
+
+  @Override
+  public String name() {
+    return "maxPool2d";
+  }
+
+  @Override
+  public String attributes() {
+    return "kernel=" + spec.kernelH() + "x" + spec.kernelW() + ", stride=" + spec.strideH() + "x"
+        + spec.strideW() + ", pad=" + spec.padH() + "x" + spec.padW();
+  }
+
+  @Override
+  public Tensor[] backward(Tensor g, boolean[] needsGrad) {
+    return new Tensor[] {Pooling.maxBackward(g, indices, xShape, spec)};
+  }
+
+  @Override
+  public void release() {
+    indices = null;
+  }
+}
