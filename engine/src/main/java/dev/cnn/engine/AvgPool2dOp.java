@@ -39,8 +39,7 @@ final class AvgPool2dOp implements Op {
 
   @Override
   public String attributes() {
-    return "kernel=" + spec.kernelH() + "x" + spec.kernelW() + ", stride=" + spec.strideH() + "x"
-        + spec.strideW() + ", pad=" + spec.padH() + "x" + spec.padW();
+    return spec.label();
   }
 
   @Override

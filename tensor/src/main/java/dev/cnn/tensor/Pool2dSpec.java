@@ -64,4 +64,10 @@ public record Pool2dSpec(int kernelH, int kernelW, int strideH, int strideW, int
   public int outputWidth(int w) {
     return (int) (Math.floorDiv((long) w + 2L * padW - kernelW, strideW) + 1);
   }
+
+  /** A short description for graphs and logs: {@code "kernel=3x3, stride=2x2, pad=1x1"}. */
+  public String label() {
+    return "kernel=" + kernelH + "x" + kernelW + ", stride=" + strideH + "x" + strideW + ", pad="
+        + padH + "x" + padW;
+  }
 }
