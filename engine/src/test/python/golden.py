@@ -117,6 +117,7 @@ case("elu", "elu", lambda x: F.elu(x, 1.3), {"x": away_from_zero(3, 5)}, {"alpha
 case("gelu", "gelu", lambda x: F.gelu(x), {"x": tensor(3, 5, lo=-3, hi=3)})
 case("silu", "silu", lambda x: F.silu(x), {"x": tensor(3, 5, lo=-3, hi=3)})
 case("sigmoid", "sigmoid", lambda x: torch.sigmoid(x), {"x": tensor(3, 5, lo=-3, hi=3)})
+case("softplus", "softplus", lambda x: F.softplus(x), {"x": tensor(3, 5, lo=-6, hi=6)})
 case("tanh", "tanh", lambda x: torch.tanh(x), {"x": tensor(3, 5, lo=-3, hi=3)})
 case("softmax_axis1", "softmax", lambda x: torch.softmax(x, 1),
      {"x": tensor(2, 5, 3, lo=-3, hi=3)}, {"axis": 1})
@@ -146,6 +147,9 @@ case("slice_negative", "slice", lambda x: x[..., -3:-1], {"x": tensor(2, 6)}, {"
 # ---------------------------------------------------------------- matmul
 case("matmul_2d", "matmul", lambda a, b: a @ b, {"a": tensor(5, 7), "b": tensor(7, 3)})
 case("matmul_batch_broadcast", "matmul", lambda a, b: a @ b, {"a": tensor(2, 1, 3, 4), "b": tensor(3, 4, 5)})
+
+case("linear_bias", "linear", lambda x, w, b: F.linear(x, w, b), {"x": tensor(4, 7), "w": tensor(3, 7), "b": tensor(3)})
+case("linear_nobias", "linear", lambda x, w: F.linear(x, w), {"x": tensor(2, 5), "w": tensor(6, 5)})
 
 # ---------------------------------------------------------------- convolution and pooling
 def conv_case(name, n, cin, cout, h, w, k, stride, pad, dil, groups, bias):

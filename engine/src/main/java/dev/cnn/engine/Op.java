@@ -26,7 +26,7 @@ public sealed interface Op
     permits AddOp, SubOp, MulOp, DivOp,
         NegOp, ExpOp, LogOp, SqrtOp, PowOp, AbsOp, ClampOp,
         ReluOp, LeakyReluOp, EluOp, GeluOp, SiluOp, SigmoidOp, TanhOp,
-        MatmulOp,
+        MatmulOp, LinearOp, SoftplusOp,
         Conv2dOp, MaxPool2dOp, AvgPool2dOp, GlobalAvgPool2dOp,
         DropoutOp, BatchNormOp,
         SumOp, MeanOp,

@@ -117,6 +117,11 @@ public final class Ops {
     return SiluOp.apply(x);
   }
 
+  /** {@code ln(1 + e^x)}, computed without overflow; its derivative is sigmoid(x). */
+  public static Variable softplus(Variable x) {
+    return SoftplusOp.apply(x);
+  }
+
   /** {@code 1 / (1 + e^-x)}. */
   public static Variable sigmoid(Variable x) {
     return SigmoidOp.apply(x);
@@ -128,6 +133,14 @@ public final class Ops {
   }
 
   // ------------------------------------------------------------------ linear algebra
+
+  /**
+   * The dense layer's op with PyTorch's weight layout: {@code y = x W^T + b}, x {@code [N, in]},
+   * W {@code [out, in]}, b {@code [out]} or null, y {@code [N, out]}.
+   */
+  public static Variable linear(Variable x, Variable w, Variable b) {
+    return LinearOp.apply(x, w, b);
+  }
 
   /**
    * Matrix product over the last two axes, broadcasting the others:

@@ -173,6 +173,23 @@ class ElementwiseGradientProperties {
     Check.gradients(seed, in -> Ops.matmul(in[0], in[1]), a, b);
   }
 
+  @Property(tries = 50)
+  @Covers(LinearOp.class)
+  void linear(@ForAll @IntRange(min = 1, max = 5) int n, @ForAll @IntRange(min = 1, max = 6) int in,
+      @ForAll @IntRange(min = 1, max = 5) int out, @ForAll boolean withBias, @ForAll long seed) {
+    Rng rng = new Rng(seed);
+    Tensor x = Check.uniform(rng, n, in), w = Check.uniform(rng, out, in), b = Check.uniform(rng, out);
+    if (withBias) Check.gradients(seed, v -> Ops.linear(v[0], v[1], v[2]), x, w, b);
+    else Check.gradients(seed, v -> Ops.linear(v[0], v[1], null), x, w);
+  }
+
+  @Property(tries = 30)
+  @Covers(SoftplusOp.class)
+  void softplus(@ForAll @IntRange(min = 0, max = 3) int rank, @ForAll long seed) {
+    Rng rng = new Rng(seed);
+    Check.gradients(seed, in -> Ops.softplus(in[0]), Check.uniform(rng, -6, 6, Check.shape(rng, rank, 4)));
+  }
+
   @Property(tries = 40)
   @Covers(SumOp.class)
   void sum(@ForAll @IntRange(min = 1, max = 4) int rank, @ForAll boolean keepDims, @ForAll long seed) {

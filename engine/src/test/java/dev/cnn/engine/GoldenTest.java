@@ -127,6 +127,8 @@ class GoldenTest {
       case "silu": return Ops.silu(x);
       case "sigmoid": return Ops.sigmoid(x);
       case "tanh": return Ops.tanh(x);
+      case "softplus": return Ops.softplus(x);
+      case "linear": return Ops.linear(x, in.get("w"), b);
       case "softmax": return Ops.softmax(x, p.get("axis").asInt());
       case "logSoftmax": return Ops.logSoftmax(x, p.get("axis").asInt());
       case "sum":
