@@ -1,0 +1,38 @@
+package dev.cnn.layers;
+
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Every kind of layer, with the name it has in architecture files and the factory that rebuilds
+ * it from its config. Tests walk {@link #values()} to prove each kind has a gradient property and
+ * a PyTorch golden case.
+ */
+public enum LayerType {
+  CONV2D(Conv2d::fromConfig),
+  DENSE(Dense::fromConfig);
+
+  private final Function<Map<String, Object>, Layer> factory;
+
+  LayerType(Function<Map<String, Object>, Layer> factory) {
+    this.factory = factory;
+  }
+
+  /** The name in architecture files: {@code "conv2d"}, {@code "max_pool2d"}, ... */
+  public String label() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+
+  /** A new layer of this kind from its {@link Layer#config()}. */
+  public Layer create(Map<String, Object> config) {
+    return factory.apply(config);
+  }
+
+  /** The kind a {@link #label()} names. */
+  public static LayerType parse(String label) {
+    for (LayerType t : values()) if (t.label().equals(label)) return t;
+    throw new IllegalArgumentException("layer type '" + label + "' is unknown; expected one of "
+        + java.util.Arrays.stream(values()).map(LayerType::label).toList());
+  }
+}

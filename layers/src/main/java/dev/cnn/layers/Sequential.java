@@ -1,0 +1,246 @@
+package dev.cnn.layers;
+
+import dev.cnn.engine.Mode;
+import dev.cnn.engine.Variable;
+import dev.cnn.tensor.DType;
+import dev.cnn.tensor.Rng;
+import dev.cnn.tensor.Shapes;
+import dev.cnn.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A stack of layers, each feeding the next, built for a fixed per-sample input shape.
+ *
+ * <pre>
+ * Sequential model = Sequential.builder(1, 28, 28)          // per-sample input [C, H, W]
+ *     .add(Conv2d.builder(1, 32).kernel(3).padding(1).build())
+ *     .add(new ReLU())
+ *     .add(MaxPool2d.of(2))
+ *     .add(new Flatten())
+ *     .add(Dense.of(32 * 14 * 14, 10))
+ *     .build(42);                                          // shapes checked, weights from seed 42
+ * Variable logits = model.forward(Variable.constant(batch), Mode.TRAIN);   // [N, 10]
+ * </pre>
+ *
+ * <p>{@link Builder#build} infers every layer's output shape in order; a layer that cannot take
+ * its input fails there, with its index, type, the shape it got and the shape it needs. Each
+ * layer is named by its index ({@code "0"}, {@code "1"}, ...) unless given a name, and its
+ * parameters and buffers by {@code name.local} ({@code "0.weight"}, {@code "3.running_mean"}),
+ * the names PyTorch gives the same {@code nn.Sequential}. The same seed gives the same weights,
+ * bit for bit: each layer draws from its own child of the seed's generator.
+ */
+public final class Sequential {
+  private final int[] inputShape;
+  private final List<Layer> layers;
+  private final List<String> names;
+  private final List<int[]> outputShapes;
+
+  private Sequential(int[] inputShape, List<Layer> layers, List<String> names, List<int[]> outputShapes) {
+    this.inputShape = inputShape;
+    this.layers = layers;
+    this.names = names;
+    this.outputShapes = outputShapes;
+  }
+
+  /** A builder for a model whose samples have this shape ({@code [C, H, W]} or {@code [features]}). */
+  public static Builder builder(int... inputShape) {
+    return new Builder(inputShape);
+  }
+
+  /**
+   * The batch through every layer: x {@code [N, inputShape...]} to {@code [N, outputShape...]}.
+   *
+   * @throws IllegalArgumentException if x's shape is not {@code [N, inputShape...]}
+   */
+  public Variable forward(Variable x, Mode mode) {
+    int[] s = x.shape();
+    if (s.length != inputShape.length + 1 || !Arrays.equals(Arrays.copyOfRange(s, 1, s.length), inputShape)) {
+      throw Shapes.error("Sequential.forward", "the batch has shape " + Shapes.format(s),
+          "[N, " + Shapes.format(inputShape).substring(1) + " (the model was built for samples of shape "
+              + Shapes.format(inputShape) + ")");
+    }
+    if (mode == null) throw new IllegalArgumentException("Sequential.forward: mode is null; expected Mode.TRAIN or Mode.EVAL");
+    Variable h = x;
+    for (Layer layer : layers) h = layer.forward(h, mode);
+    return h;
+  }
+
+  /** The per-sample input shape. */
+  public int[] inputShape() {
+    return inputShape.clone();
+  }
+
+  /** The per-sample output shape. */
+  public int[] outputShape() {
+    return outputShapes.isEmpty() ? inputShape.clone() : outputShapes.get(outputShapes.size() - 1).clone();
+  }
+
+  /** The per-sample output shape of layer i. */
+  public int[] outputShape(int i) {
+    return outputShapes.get(i).clone();
+  }
+
+  public List<Layer> layers() {
+    return Collections.unmodifiableList(layers);
+  }
+
+  public List<String> layerNames() {
+    return Collections.unmodifiableList(names);
+  }
+
+  /** Every trainable parameter by its model-wide name ({@code "0.weight"}), in layer order. */
+  public Map<String, Variable> parameters() {
+    Map<String, Variable> out = new LinkedHashMap<>();
+    for (int i = 0; i < layers.size(); i++) {
+      String prefix = names.get(i) + ".";
+      layers.get(i).parameters().forEach((local, v) -> out.put(prefix + local, v));
+    }
+    return out;
+  }
+
+  /** Every buffer (saved, not trained: batch norm's running statistics) by model-wide name. */
+  public Map<String, Tensor> buffers() {
+    Map<String, Tensor> out = new LinkedHashMap<>();
+    for (int i = 0; i < layers.size(); i++) {
+      String prefix = names.get(i) + ".";
+      layers.get(i).buffers().forEach((local, t) -> out.put(prefix + local, t));
+    }
+    return out;
+  }
+
+  /** Parameters' values and buffers by name: what a weights file holds. The tensors are the live ones. */
+  public Map<String, Tensor> stateDict() {
+    Map<String, Tensor> out = new LinkedHashMap<>();
+    parameters().forEach((name, v) -> out.put(name, v.value()));
+    out.putAll(buffers());
+    return out;
+  }
+
+  /**
+   * Copies these tensors into the model's parameters and buffers (by name; float64 values are
+   * rounded to float32). Every entry of {@link #stateDict()} must be present with its shape, and
+   * no other name may appear.
+   *
+   * @param source where the tensors came from, for error messages (a file name)
+   * @throws IllegalArgumentException naming the source and the tensor that is missing, extra or
+   *     of the wrong shape; nothing is changed then
+   */
+  public void loadStateDict(Map<String, Tensor> tensors, String source) {
+    Map<String, Tensor> own = stateDict();
+    for (Map.Entry<String, Tensor> e : own.entrySet()) {
+      Tensor t = tensors.get(e.getKey());
+      if (t == null) {
+        throw new IllegalArgumentException(source + ": tensor '" + e.getKey() + "' is missing; the model needs "
+            + own.keySet());
+      }
+      if (!Arrays.equals(t.shape(), e.getValue().shape())) {
+        throw new IllegalArgumentException(source + ": tensor '" + e.getKey() + "' has shape "
+            + Shapes.format(t.shape()) + ", the model needs " + Shapes.format(e.getValue().shape()));
+      }
+    }
+    for (String name : tensors.keySet()) {
+      if (!own.containsKey(name)) {
+        throw new IllegalArgumentException(source + ": tensor '" + name + "' does not belong to this model,"
+            + " whose tensors are " + own.keySet());
+      }
+    }
+    own.forEach((name, dst) -> {
+      Tensor src = tensors.get(name);
+      Tensor f = src.dtype() == DType.FLOAT32 ? src : src.to(DType.FLOAT32);
+      System.arraycopy(f.floatData(), 0, dst.floatData(), 0, dst.size());
+    });
+  }
+
+  /** Clears every parameter's gradient (before the next backward pass). */
+  public void zeroGrad() {
+    parameters().values().forEach(Variable::zeroGrad);
+  }
+
+  /** The number of trainable scalars. */
+  public long parameterCount() {
+    long n = 0;
+    for (Variable v : parameters().values()) n += v.value().size();
+    return n;
+  }
+
+  /** Building a {@link Sequential}: layers in order, then {@link #build}. */
+  public static final class Builder {
+    private final int[] inputShape;
+    private final List<Layer> layers = new ArrayList<>();
+    private final List<String> names = new ArrayList<>();
+
+    private Builder(int[] inputShape) {
+      if (inputShape == null || inputShape.length == 0) {
+        throw new IllegalArgumentException("Sequential: no input shape; expected the per-sample shape, e.g. (1, 28, 28)");
+      }
+      for (int d : inputShape) {
+        if (d < 1) {
+          throw new IllegalArgumentException("Sequential: input shape " + Arrays.toString(inputShape)
+              + "; expected every dimension >= 1");
+        }
+      }
+      this.inputShape = inputShape.clone();
+    }
+
+    /** Appends a layer named by its index. */
+    public Builder add(Layer layer) {
+      return add(Integer.toString(layers.size()), layer);
+    }
+
+    /** Appends a named layer (its parameters are {@code name.weight}, ...). */
+    public Builder add(String name, Layer layer) {
+      if (layer == null) throw new IllegalArgumentException("Sequential: layer " + layers.size() + " is null");
+      if (name == null || name.isEmpty() || name.contains(".")) {
+        throw new IllegalArgumentException("Sequential: layer name '" + name + "' for layer " + layers.size()
+            + "; expected a non-empty name without dots");
+      }
+      layers.add(layer);
+      names.add(name);
+      return this;
+    }
+
+    /** Checks every connection and creates the weights from this seed. */
+    public Sequential build(long seed) {
+      return build(new Rng(seed));
+    }
+
+    /**
+     * Checks every connection (shape inference) and creates the weights from the generator.
+     *
+     * @throws IllegalArgumentException naming the first layer (index and type) whose input does
+     *     not fit, the shape it got and the shape it needs
+     */
+    public Sequential build(Rng rng) {
+      Set<String> seen = new HashSet<>();
+      for (String n : names) {
+        if (!seen.add(n)) throw new IllegalArgumentException("Sequential: two layers are named '" + n + "'");
+      }
+      List<int[]> shapes = new ArrayList<>();
+      int[] shape = inputShape;
+      for (int i = 0; i < layers.size(); i++) {
+        Layer layer = layers.get(i);
+        try {
+          shape = layer.outputShape(shape).clone();
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException("Sequential: layer " + i + " ('" + names.get(i) + "', "
+              + layer.type().label() + ") does not fit: " + e.getMessage(), e);
+        }
+        shapes.add(shape);
+      }
+      shape = inputShape;
+      for (int i = 0; i < layers.size(); i++) { // every layer its own child generator, in order
+        layers.get(i).build(shape, rng.split());
+        layers.get(i).nameParameters(names.get(i));
+        shape = shapes.get(i);
+      }
+      return new Sequential(inputShape, List.copyOf(layers), List.copyOf(names), shapes);
+    }
+  }
+}
