@@ -60,6 +60,16 @@ public final class Sequential {
    * @throws IllegalArgumentException if x's shape is not {@code [N, inputShape...]}
    */
   public Variable forward(Variable x, Mode mode) {
+    return forward(x, mode, null);
+  }
+
+  /**
+   * As {@link #forward(Variable, Mode)}, handing each layer's output to an observer as it is made
+   * (layer index and output): what diagnostics use to look inside, e.g. at ReLU outputs.
+   *
+   * @param observer called once per layer in order, or null
+   */
+  public Variable forward(Variable x, Mode mode, java.util.function.ObjIntConsumer<Variable> observer) {
     int[] s = x.shape();
     if (s.length != inputShape.length + 1 || !Arrays.equals(Arrays.copyOfRange(s, 1, s.length), inputShape)) {
       throw Shapes.error("Sequential.forward", "the batch has shape " + Shapes.format(s),
@@ -68,7 +78,10 @@ public final class Sequential {
     }
     if (mode == null) throw new IllegalArgumentException("Sequential.forward: mode is null; expected Mode.TRAIN or Mode.EVAL");
     Variable h = x;
-    for (Layer layer : layers) h = layer.forward(h, mode);
+    for (int i = 0; i < layers.size(); i++) {
+      h = layers.get(i).forward(h, mode);
+      if (observer != null) observer.accept(h, i);
+    }
     return h;
   }
 
