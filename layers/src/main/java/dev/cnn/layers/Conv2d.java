@@ -29,8 +29,6 @@ public final class Conv2d extends Layer {
   private final boolean bias;
   private final Init weightInit;
   private final Init biasInit;
-  private Variable weight;
-  private Variable biasVar;
   private Conv2dSpec spec;
 
   private Conv2d(Builder b) {
@@ -93,13 +91,13 @@ public final class Conv2d extends Layer {
     int pad = padding.resolve(label(), kernel, stride, dilation);
     spec = Conv2dSpec.of(stride, pad, dilation, groups);
     int fanIn = in / groups * kernel * kernel, fanOut = out * kernel * kernel;
-    weight = addParameter("weight", weightInit.create(rng, fanIn, fanOut, out, in / groups, kernel, kernel));
-    if (bias) biasVar = addParameter("bias", biasInit.create(rng, fanIn, fanOut, out));
+    addParameter("weight", weightInit.create(rng, fanIn, fanOut, out, in / groups, kernel, kernel));
+    if (bias) addParameter("bias", biasInit.create(rng, fanIn, fanOut, out));
   }
 
   @Override
   public Variable forward(Variable x, Mode mode) {
-    return Ops.conv2d(x, weight, biasVar, spec);
+    return Ops.conv2d(x, parameter("weight"), parameter("bias"), spec);
   }
 
   @Override

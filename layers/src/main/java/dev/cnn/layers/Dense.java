@@ -22,8 +22,6 @@ public final class Dense extends Layer {
   private final boolean bias;
   private final Init weightInit;
   private final Init biasInit;
-  private Variable weight;
-  private Variable biasVar;
 
   private Dense(Builder b) {
     this.in = b.in;
@@ -67,17 +65,18 @@ public final class Dense extends Layer {
   @Override
   protected void create(int[] inputShape, Rng rng) {
     int fanIn = inputShape[0];
-    weight = addParameter("weight", weightInit.create(rng, fanIn, out, out, fanIn));
-    if (bias) biasVar = addParameter("bias", biasInit.create(rng, fanIn, out, out));
+    addParameter("weight", weightInit.create(rng, fanIn, out, out, fanIn));
+    if (bias) addParameter("bias", biasInit.create(rng, fanIn, out, out));
   }
 
   @Override
   public Variable forward(Variable x, Mode mode) {
-    return Ops.linear(x, weight, biasVar);
+    return Ops.linear(x, parameter("weight"), parameter("bias"));
   }
 
   @Override
   public Map<String, Object> config() {
+    Variable weight = parameter("weight");
     return Config.of("in", weight != null ? weight.shape()[1] : in, "out", out, "bias", bias,
         "weight_init", weightInit.label(), "bias_init", biasInit.label());
   }

@@ -4,6 +4,7 @@ import dev.cnn.engine.Mode;
 import dev.cnn.engine.Variable;
 import dev.cnn.tensor.Rng;
 import dev.cnn.tensor.Tensor;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -74,6 +75,63 @@ public abstract class Layer {
   protected final Tensor addBuffer(String localName, Tensor value) {
     buffers.put(localName, value);
     return value;
+  }
+
+  /**
+   * The parameter registered under this local name, or null when the layer has none of that name
+   * (a bias that is switched off). Layers read their parameters through this method in
+   * {@link #forward}, so that {@link #forwardWith} can substitute them.
+   */
+  protected final Variable parameter(String localName) {
+    return parameters.get(localName);
+  }
+
+  /** The buffer registered under this local name, or null when there is none. */
+  protected final Tensor buffer(String localName) {
+    return buffers.get(localName);
+  }
+
+  /**
+   * Runs {@link #forward} once with other values in place of some parameters and buffers, then
+   * puts the layer's own back. This is how the float64 gradient checks evaluate a layer as users
+   * build it: the layer creates float32 parameters, the check passes float64 copies here.
+   *
+   * @param substituteParameters by local name; each must name a parameter of this layer and have
+   *     its shape (the dtype may differ)
+   * @param substituteBuffers likewise for buffers; a TRAIN pass may modify them in place
+   * @throws IllegalArgumentException naming a substitute whose name or shape does not match
+   */
+  final Variable forwardWith(Map<String, Variable> substituteParameters, Map<String, Tensor> substituteBuffers,
+      Variable x, Mode mode) {
+    substituteParameters.forEach((name, v) -> {
+      Variable own = parameters.get(name);
+      requireSame("parameter", name, own == null ? null : own.shape(), v.shape());
+    });
+    substituteBuffers.forEach((name, t) -> {
+      Tensor own = buffers.get(name);
+      requireSame("buffer", name, own == null ? null : own.shape(), t.shape());
+    });
+    Map<String, Variable> ownParameters = new LinkedHashMap<>(parameters);
+    Map<String, Tensor> ownBuffers = new LinkedHashMap<>(buffers);
+    try {
+      parameters.putAll(substituteParameters);
+      buffers.putAll(substituteBuffers);
+      return forward(x, mode);
+    } finally {
+      parameters.putAll(ownParameters);
+      buffers.putAll(ownBuffers);
+    }
+  }
+
+  private void requireSame(String kind, String name, int[] own, int[] substitute) {
+    if (own == null) {
+      throw new IllegalArgumentException(type().label() + ": no " + kind + " named '" + name + "'; the layer has "
+          + (kind.equals("parameter") ? parameters.keySet() : buffers.keySet()));
+    }
+    if (!Arrays.equals(own, substitute)) {
+      throw new IllegalArgumentException(type().label() + ": substitute " + kind + " '" + name + "' has shape "
+          + Arrays.toString(substitute) + ", expected " + Arrays.toString(own));
+    }
   }
 
   /** The parameters by local name, in creation order. */

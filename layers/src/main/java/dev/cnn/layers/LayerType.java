@@ -11,7 +11,23 @@ import java.util.function.Function;
  */
 public enum LayerType {
   CONV2D(Conv2d::fromConfig),
-  DENSE(Dense::fromConfig);
+  DENSE(Dense::fromConfig),
+  MAX_POOL2D(MaxPool2d::fromConfig),
+  AVG_POOL2D(AvgPool2d::fromConfig),
+  GLOBAL_AVG_POOL2D(GlobalAvgPool2d::fromConfig),
+  FLATTEN(Flatten::fromConfig),
+  DROPOUT(Dropout::fromConfig),
+  BATCH_NORM1D(BatchNorm1d::fromConfig),
+  BATCH_NORM2D(BatchNorm2d::fromConfig),
+  RELU(ReLU::fromConfig),
+  LEAKY_RELU(LeakyReLU::fromConfig),
+  // qualified: inside this enum, ELU and GELU name the constants, not the classes
+  ELU(dev.cnn.layers.ELU::fromConfig),
+  GELU(dev.cnn.layers.GELU::fromConfig),
+  SILU(SiLU::fromConfig),
+  SIGMOID(Sigmoid::fromConfig),
+  TANH(Tanh::fromConfig),
+  SOFTMAX(Softmax::fromConfig);
 
   private final Function<Map<String, Object>, Layer> factory;
 

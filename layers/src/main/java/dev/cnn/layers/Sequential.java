@@ -170,6 +170,14 @@ public final class Sequential {
     return n;
   }
 
+  /**
+   * The layers as a Keras-style table (print it): names, types, output shapes, parameter counts,
+   * and the total, trainable and non-trainable (buffer) counts.
+   */
+  public Summary summary() {
+    return Summary.of(this);
+  }
+
   /** Building a {@link Sequential}: layers in order, then {@link #build}. */
   public static final class Builder {
     private final int[] inputShape;

@@ -1,0 +1,52 @@
+package dev.cnn.data;
+
+import java.util.List;
+
+/**
+ * A finite, indexed collection of labelled samples of one shape ({@code [C, H, W]} for images),
+ * with values as float32 (pixels scaled to [0, 1] by the readers). Random access, so loaders can
+ * shuffle and samplers can pick.
+ */
+public interface Dataset {
+  /** The number of samples. */
+  int size();
+
+  /** The per-sample shape, e.g. {@code [1, 28, 28]}. */
+  int[] sampleShape();
+
+  /** The class names, indexed by label; {@code classNames().size()} is the class count. */
+  List<String> classNames();
+
+  /** The label of sample i, in {@code [0, classes)}. */
+  int label(int i);
+
+  /**
+   * Copies sample i's values (row-major, {@code prod(sampleShape())} floats) into {@code dst}
+   * starting at {@code offset}.
+   */
+  void read(int i, float[] dst, int offset);
+
+  /** The number of classes. */
+  default int classes() {
+    return classNames().size();
+  }
+
+  /** The number of floats in one sample. */
+  default int sampleSize() {
+    int n = 1;
+    for (int d : sampleShape()) n *= d;
+    return n;
+  }
+
+  /** Every label, in order. */
+  default int[] labels() {
+    int[] out = new int[size()];
+    for (int i = 0; i < out.length; i++) out[i] = label(i);
+    return out;
+  }
+
+  /** The samples at these indices (a view; indices may repeat, as oversampling needs). */
+  default Dataset subset(int[] indices) {
+    return new Subset(this, indices);
+  }
+}

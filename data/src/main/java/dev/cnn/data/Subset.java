@@ -1,0 +1,44 @@
+package dev.cnn.data;
+
+import java.util.List;
+
+/** A view of some samples of a dataset, by index (repeats allowed). */
+final class Subset implements Dataset {
+  private final Dataset base;
+  private final int[] indices;
+
+  Subset(Dataset base, int[] indices) {
+    this.base = base;
+    this.indices = indices.clone();
+    for (int i : this.indices) {
+      if (i < 0 || i >= base.size()) {
+        throw new IllegalArgumentException("subset: index " + i + " is outside the dataset's [0, " + base.size() + ")");
+      }
+    }
+  }
+
+  @Override
+  public int size() {
+    return indices.length;
+  }
+
+  @Override
+  public int[] sampleShape() {
+    return base.sampleShape();
+  }
+
+  @Override
+  public List<String> classNames() {
+    return base.classNames();
+  }
+
+  @Override
+  public int label(int i) {
+    return base.label(indices[i]);
+  }
+
+  @Override
+  public void read(int i, float[] dst, int offset) {
+    base.read(indices[i], dst, offset);
+  }
+}

@@ -1,0 +1,122 @@
+package dev.cnn.layers;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.cnn.engine.Mode;
+import dev.cnn.engine.Variable;
+import dev.cnn.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Names of parameters and buffers, and determinism of the weights. */
+class SequentialTest {
+
+  @Test
+  void parametersAreNamedLikePyTorchsSequential() {
+    Sequential m = Architectures.fashionnet(new int[] {1, 28, 28}, 10, 1);
+    assertEquals(List.of("0.weight", "0.bias", "3.weight", "3.bias", "7.weight", "7.bias", "10.weight", "10.bias"),
+        new ArrayList<>(m.parameters().keySet()));
+    assertEquals("7.weight", m.parameters().get("7.weight").name(), "the variable carries its model-wide name");
+    assertArrayEquals(new int[] {128, 64 * 7 * 7}, m.parameters().get("7.weight").shape());
+    assertEquals(List.of("0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10"), m.layerNames());
+  }
+
+  @Test
+  void buffersAreNamedLikePyTorchs() {
+    Sequential m = Sequential.builder(3, 4, 4).add(Conv2d.of(3, 2, 1)).add(BatchNorm2d.of(2)).add(new Flatten())
+        .add(Dense.of(32, 5)).add(BatchNorm1d.of(5)).build(1);
+    assertEquals(List.of("1.running_mean", "1.running_var", "4.running_mean", "4.running_var"),
+        new ArrayList<>(m.buffers().keySet()));
+    assertEquals(List.of("0.weight", "0.bias", "1.weight", "1.bias", "3.weight", "3.bias", "4.weight", "4.bias",
+        "1.running_mean", "1.running_var", "4.running_mean", "4.running_var"), new ArrayList<>(m.stateDict().keySet()));
+  }
+
+  @Test
+  void namedLayersNameTheirParameters() {
+    Sequential m = Sequential.builder(4).add("hidden", Dense.of(4, 3)).add("act", new ReLU())
+        .add("out", Dense.of(3, 2)).build(1);
+    assertEquals(List.of("hidden.weight", "hidden.bias", "out.weight", "out.bias"),
+        new ArrayList<>(m.parameters().keySet()));
+    assertEquals("Sequential: two layers are named 'a'", assertThrows(IllegalArgumentException.class,
+        () -> Sequential.builder(4).add("a", new ReLU()).add("a", new Tanh()).build(1)).getMessage());
+    assertEquals("Sequential: layer name 'a.b' for layer 0; expected a non-empty name without dots",
+        assertThrows(IllegalArgumentException.class, () -> Sequential.builder(4).add("a.b", new ReLU())).getMessage());
+  }
+
+  @Test
+  void aLayerBelongsToOneModel() {
+    ReLU shared = new ReLU();
+    Sequential.builder(3).add(shared).build(1);
+    assertThrows(IllegalStateException.class, () -> Sequential.builder(3).add(shared).build(1));
+  }
+
+  @Test
+  void theSameSeedGivesBitIdenticalWeights() {
+    for (String name : Architectures.NAMES) {
+      Map<String, Tensor> a = Architectures.byName(name, new int[] {1, 28, 28}, 10, 42).stateDict();
+      Map<String, Tensor> b = Architectures.byName(name, new int[] {1, 28, 28}, 10, 42).stateDict();
+      assertEquals(a.keySet(), b.keySet());
+      a.forEach((k, t) -> assertArrayEquals(t.floatData(), b.get(k).floatData(), name + " " + k));
+    }
+  }
+
+  @Test
+  void aDifferentSeedGivesDifferentWeights() {
+    for (String name : Architectures.NAMES) {
+      Map<String, Tensor> a = Architectures.byName(name, new int[] {1, 28, 28}, 10, 42).stateDict();
+      Map<String, Tensor> b = Architectures.byName(name, new int[] {1, 28, 28}, 10, 43).stateDict();
+      int randomTensors = 0;
+      for (String k : a.keySet()) {
+        if (!k.endsWith(".weight") || a.get(k).floatData().length < 2 || isConstant(a.get(k))) continue;
+        randomTensors++;
+        assertFalse(Arrays.equals(a.get(k).floatData(), b.get(k).floatData()), name + " " + k + " is the same");
+      }
+      assertEquals(true, randomTensors >= 3, name + ": only " + randomTensors + " random weight tensors");
+    }
+  }
+
+  /** Batch norm's weight starts at 1 whatever the seed. */
+  private static boolean isConstant(Tensor t) {
+    float[] d = t.floatData();
+    for (float v : d) if (v != d[0]) return false;
+    return true;
+  }
+
+  /** Each layer draws from its own child generator: one layer's draws do not shift the next one's. */
+  @Test
+  void eachLayerHasItsOwnStream() {
+    Sequential a = Sequential.builder(4).add(Dense.of(4, 3)).add(Dense.of(3, 2)).build(7);
+    Sequential b = Sequential.builder(4).add(Dense.builder(3).in(4).weightInit(Init.heNormal()).build())
+        .add(Dense.of(3, 2)).build(7);
+    assertFalse(Arrays.equals(a.parameters().get("0.weight").value().floatData(),
+        b.parameters().get("0.weight").value().floatData()));
+    assertArrayEquals(a.parameters().get("1.weight").value().floatData(),
+        b.parameters().get("1.weight").value().floatData());
+  }
+
+  /** The gradient checks' substitution: checked by name and shape, and undone after the pass. */
+  @Test
+  void forwardWithSubstitutesForOnePassOnly() {
+    Dense dense = Dense.of(2, 1);
+    Sequential.builder(2).add(dense).build(1);
+    Variable ownWeight = dense.parameters().get("weight");
+    Variable x = Variable.constant(Tensor.of(new double[] {1, 2}, 1, 2));
+    Variable y = dense.forwardWith(Map.of("weight", Variable.constant(Tensor.of(new double[] {3, 4}, 1, 2)),
+        "bias", Variable.constant(Tensor.of(new double[] {0.5}, 1))), Map.of(), x, Mode.EVAL);
+    assertEquals(1 * 3 + 2 * 4 + 0.5, y.value().getFlat(0));
+    assertSame(ownWeight, dense.parameters().get("weight"));
+    assertEquals("dense: no parameter named 'kernel'; the layer has [weight, bias]",
+        assertThrows(IllegalArgumentException.class, () -> dense.forwardWith(Map.of("kernel", ownWeight), Map.of(), x,
+            Mode.EVAL)).getMessage());
+    assertEquals("dense: substitute parameter 'bias' has shape [2], expected [1]",
+        assertThrows(IllegalArgumentException.class, () -> dense.forwardWith(
+            Map.of("bias", Variable.constant(Tensor.of(new double[] {1, 2}, 2))), Map.of(), x, Mode.EVAL)).getMessage());
+  }
+}

@@ -1,0 +1,184 @@
+package dev.cnn.optim;
+
+import dev.cnn.tensor.Log;
+import dev.cnn.tensor.Tensor;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Stops training when a metric stops improving, as Keras' {@code EarlyStopping}:
+ * <pre>
+ * EarlyStopping.on(Metric.VAL_LOSS).patience(5).minDelta(1e-4).restoreBestWeights(true).build()
+ * </pre>
+ * After each epoch from {@code startFromEpoch} on: the value improves when it beats the best so
+ * far by more than {@code minDelta} (lower for a MIN metric, higher for MAX); an improvement
+ * records the epoch (and a copy of the weights when restoring), and resets the wait counter
+ * unless a {@code baseline} is set and not yet beaten; otherwise the counter grows, and when it
+ * reaches {@code patience} training stops. With {@code restoreBestWeights} the best epoch's
+ * weights are put back when it stops, and also when training runs out of epochs (where Keras
+ * keeps the last weights).
+ */
+public final class EarlyStopping implements Callback {
+  private final Metric monitor;
+  private final Metric.Direction direction;
+  private final int patience;
+  private final double minDelta;
+  private final double baseline;
+  private final int startFromEpoch;
+  private final boolean restoreBestWeights;
+
+  private double best;
+  private int bestEpoch = -1;
+  private int wait;
+  private int stoppedEpoch = -1;
+  private Map<String, Tensor> bestWeights;
+
+  private EarlyStopping(Builder b) {
+    this.monitor = b.monitor;
+    this.direction = b.direction != null ? b.direction : b.monitor.direction();
+    this.patience = b.patience;
+    this.minDelta = b.minDelta;
+    this.baseline = b.baseline;
+    this.startFromEpoch = b.startFromEpoch;
+    this.restoreBestWeights = b.restoreBestWeights;
+    this.best = direction == Metric.Direction.MIN ? Double.POSITIVE_INFINITY : Double.NEGATIVE_INFINITY;
+  }
+
+  /** Early stopping on this metric; the direction is the metric's own unless overridden. */
+  public static Builder on(Metric monitor) {
+    return new Builder(monitor);
+  }
+
+  @Override
+  public void onEpochEnd(TrainingContext ctx, EpochMetrics m) {
+    double current = monitor.of(m);
+    if (m.epoch() < startFromEpoch || Double.isNaN(current)) return;
+    if (restoreBestWeights && bestWeights == null) bestWeights = Weights.snapshot(ctx.model());
+    wait++;
+    if (improves(current, best)) {
+      best = current;
+      bestEpoch = m.epoch();
+      if (restoreBestWeights) Weights.update(bestWeights, ctx.model());
+      if (Double.isNaN(baseline) || improves(current, baseline)) wait = 0;
+      return;
+    }
+    if (wait >= patience && m.epoch() > 0) {
+      stoppedEpoch = m.epoch();
+      String why = String.format(Locale.ROOT, "early stopping: %s has not improved on %.6g (epoch %d) for %d epochs",
+          monitor.key(), best, bestEpoch + 1, wait);
+      if (restoreBestWeights && bestEpoch >= 0) {
+        Weights.restore(ctx.model(), bestWeights);
+        why += "; restored the weights of epoch " + (bestEpoch + 1);
+      }
+      Log.info(why);
+      ctx.requestStop(why);
+    }
+  }
+
+  @Override
+  public void onTrainEnd(TrainingContext ctx) {
+    if (restoreBestWeights && stoppedEpoch < 0 && bestEpoch >= 0 && bestWeights != null) {
+      Weights.restore(ctx.model(), bestWeights);
+      Log.info("early stopping: restored the best weights, of epoch " + (bestEpoch + 1));
+    }
+  }
+
+  private boolean improves(double value, double reference) {
+    return direction == Metric.Direction.MIN ? value < reference - minDelta : value > reference + minDelta;
+  }
+
+  /** The epoch (0-based) with the best value, or -1 before any. */
+  public int bestEpoch() {
+    return bestEpoch;
+  }
+
+  /** The best value seen. */
+  public double best() {
+    return best;
+  }
+
+  /** The epoch (0-based) at which training was stopped, or -1. */
+  public int stoppedEpoch() {
+    return stoppedEpoch;
+  }
+
+  /** Epochs since the last improvement. */
+  public int waited() {
+    return wait;
+  }
+
+  /** The copy of the best weights (null unless restoring), for checkpoints. */
+  Map<String, Tensor> bestWeights() {
+    return bestWeights;
+  }
+
+  /** Restores the counters (and best weights) from a checkpoint. */
+  void restore(double bestValue, int bestAt, int waited, int stoppedAt, Map<String, Tensor> weights) {
+    this.best = bestValue;
+    this.bestEpoch = bestAt;
+    this.wait = waited;
+    this.stoppedEpoch = stoppedAt;
+    this.bestWeights = weights;
+  }
+
+  /** Options, validated as they are set. */
+  public static final class Builder {
+    private final Metric monitor;
+    private Metric.Direction direction;
+    private int patience;
+    private double minDelta;
+    private double baseline = Double.NaN;
+    private int startFromEpoch;
+    private boolean restoreBestWeights;
+
+    private Builder(Metric monitor) {
+      if (monitor == null) throw new IllegalArgumentException("EarlyStopping: monitor is null; expected a Metric");
+      this.monitor = monitor;
+    }
+
+    /** Overrides the metric's own direction. */
+    public Builder mode(Metric.Direction d) {
+      this.direction = d;
+      return this;
+    }
+
+    /** Epochs without improvement before stopping, >= 0. */
+    public Builder patience(int epochs) {
+      if (epochs < 0) throw new IllegalArgumentException("EarlyStopping: patience = " + epochs + "; expected >= 0 epochs");
+      this.patience = epochs;
+      return this;
+    }
+
+    /** The smallest change that counts as an improvement, >= 0. */
+    public Builder minDelta(double delta) {
+      if (!(delta >= 0) || Double.isInfinite(delta)) {
+        throw new IllegalArgumentException("EarlyStopping: minDelta = " + delta + "; expected a finite value >= 0");
+      }
+      this.minDelta = delta;
+      return this;
+    }
+
+    /** A value the metric must beat before the patience counter resets. */
+    public Builder baseline(double value) {
+      if (!Double.isFinite(value)) throw new IllegalArgumentException("EarlyStopping: baseline = " + value + "; expected a finite value");
+      this.baseline = value;
+      return this;
+    }
+
+    /** Epochs (0-based index) to wait before watching at all. */
+    public Builder startFromEpoch(int epoch) {
+      if (epoch < 0) throw new IllegalArgumentException("EarlyStopping: startFromEpoch = " + epoch + "; expected >= 0");
+      this.startFromEpoch = epoch;
+      return this;
+    }
+
+    public Builder restoreBestWeights(boolean on) {
+      this.restoreBestWeights = on;
+      return this;
+    }
+
+    public EarlyStopping build() {
+      return new EarlyStopping(this);
+    }
+  }
+}

@@ -1,0 +1,82 @@
+package dev.cnn.optim;
+
+import dev.cnn.tensor.Log;
+import java.util.Locale;
+
+/**
+ * Multiplies the learning rate by {@code factor} when a metric has not improved (by more than
+ * {@code minDelta}) for {@code patience} epochs (Keras' count: the reduction happens on the
+ * patience-th epoch without improvement; PyTorch's waits one epoch more), then waits {@code cooldown} epochs before
+ * counting again, never going below {@code minLr} (Keras' and PyTorch's ReduceLROnPlateau). It
+ * works through the trainer's learning-rate multiplier, so it composes with a schedule.
+ */
+public final class ReduceLrOnPlateau implements Callback {
+  private final Metric monitor;
+  private final double factor;
+  private final int patience;
+  private final double minDelta;
+  private final int cooldown;
+  private final double minLr;
+  private double best;
+  private int wait;
+  private int cooldownLeft;
+
+  /**
+   * @param factor in (0, 1)
+   * @param patience epochs without improvement before reducing, >= 0
+   * @param minDelta smallest change that counts as an improvement, >= 0
+   * @param cooldown epochs to wait after a reduction, >= 0
+   * @param minLr the floor, >= 0
+   */
+  public ReduceLrOnPlateau(Metric monitor, double factor, int patience, double minDelta, int cooldown, double minLr) {
+    if (monitor == null) throw new IllegalArgumentException("ReduceLrOnPlateau: monitor is null; expected a Metric");
+    if (!(factor > 0 && factor < 1)) {
+      throw new IllegalArgumentException("ReduceLrOnPlateau: factor = " + factor + "; expected a value in (0, 1)");
+    }
+    if (patience < 0 || cooldown < 0) {
+      throw new IllegalArgumentException("ReduceLrOnPlateau: patience = " + patience + ", cooldown = " + cooldown
+          + "; expected both >= 0 epochs");
+    }
+    if (!(minDelta >= 0) || !(minLr >= 0) || Double.isInfinite(minDelta) || Double.isInfinite(minLr)) {
+      throw new IllegalArgumentException("ReduceLrOnPlateau: minDelta = " + minDelta + ", minLr = " + minLr
+          + "; expected finite values >= 0");
+    }
+    this.monitor = monitor;
+    this.factor = factor;
+    this.patience = patience;
+    this.minDelta = minDelta;
+    this.cooldown = cooldown;
+    this.minLr = minLr;
+    this.best = monitor.direction() == Metric.Direction.MIN ? Double.POSITIVE_INFINITY : Double.NEGATIVE_INFINITY;
+  }
+
+  /** PyTorch's defaults: factor 0.1, patience 10, minDelta 1e-4, no cooldown, no floor. */
+  public static ReduceLrOnPlateau on(Metric monitor) {
+    return new ReduceLrOnPlateau(monitor, 0.1, 10, 1e-4, 0, 0);
+  }
+
+  @Override
+  public void onEpochEnd(TrainingContext ctx, EpochMetrics m) {
+    double current = monitor.of(m);
+    if (Double.isNaN(current)) return;
+    if (cooldownLeft > 0) { // Keras' order: a cooldown epoch counts down and clears the wait
+      cooldownLeft--;
+      wait = 0;
+    }
+    boolean better = monitor.direction() == Metric.Direction.MIN ? current < best - minDelta : current > best + minDelta;
+    if (better) {
+      best = current;
+      wait = 0;
+    } else if (cooldownLeft == 0 && ++wait >= patience) {
+      double lr = ctx.optimizer().learningRate();
+      double target = Math.max(lr * factor, minLr);
+      if (lr - target > 1e-12 * lr) {
+        ctx.scaleLearningRate(target / lr);
+        Log.info(String.format(Locale.ROOT, "reduce on plateau: %s has not improved for %d epochs; learning rate %.3g -> %.3g",
+            monitor.key(), wait, lr, target));
+      }
+      cooldownLeft = cooldown;
+      wait = 0;
+    }
+  }
+}

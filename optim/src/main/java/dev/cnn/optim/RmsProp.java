@@ -1,0 +1,108 @@
+package dev.cnn.optim;
+
+import dev.cnn.engine.Variable;
+import java.util.Map;
+
+/**
+ * RMSprop as PyTorch's {@code torch.optim.RMSprop}. At each step, for each parameter x with
+ * gradient g:
+ * <pre>
+ *   g = g + weightDecay * x
+ *   s = alpha * s + (1 - alpha) * g^2                   running mean of squared gradients
+ *   centered: a = alpha * a + (1 - alpha) * g;  d = sqrt(s - a^2) + eps
+ *   else:     d = sqrt(s) + eps
+ *   momentum > 0: b = momentum * b + g / d;  x = x - lr * b
+ *   else:         x = x - lr * g / d
+ * </pre>
+ * Defaults as PyTorch: alpha 0.99, eps 1e-8, no momentum, not centered, no weight decay.
+ */
+public final class RmsProp extends Optimizer {
+  private final double alpha;
+  private final double eps;
+  private final double momentum;
+  private final boolean centered;
+  private final double weightDecay;
+
+  private RmsProp(Map<String, Variable> params, Builder b) {
+    super(params, b.lr);
+    this.alpha = b.alpha;
+    this.eps = b.eps;
+    this.momentum = b.momentum;
+    this.centered = b.centered;
+    this.weightDecay = b.weightDecay;
+  }
+
+  public static Builder builder(double lr) {
+    return new Builder(lr);
+  }
+
+  @Override
+  protected void update(String name, double[] x, double[] g, long t) {
+    double lr = learningRate();
+    if (weightDecay != 0) for (int i = 0; i < x.length; i++) g[i] += weightDecay * x[i];
+    double[] s = buffer(name, "square_avg", x.length);
+    double[] a = centered ? buffer(name, "grad_avg", x.length) : null;
+    double[] b = momentum > 0 ? buffer(name, "momentum_buffer", x.length) : null;
+    for (int i = 0; i < x.length; i++) {
+      s[i] = alpha * s[i] + (1 - alpha) * g[i] * g[i];
+      double d;
+      if (a != null) {
+        a[i] = alpha * a[i] + (1 - alpha) * g[i];
+        d = Math.sqrt(s[i] - a[i] * a[i]) + eps;
+      } else {
+        d = Math.sqrt(s[i]) + eps;
+      }
+      if (b != null) {
+        b[i] = momentum * b[i] + g[i] / d;
+        x[i] -= lr * b[i];
+      } else {
+        x[i] -= lr * g[i] / d;
+      }
+    }
+  }
+
+  /** RMSprop's hyperparameters, validated as they are set. */
+  public static final class Builder {
+    private final double lr;
+    private double alpha = 0.99;
+    private double eps = 1e-8;
+    private double momentum;
+    private boolean centered;
+    private double weightDecay;
+
+    private Builder(double lr) {
+      this.lr = Hyper.nonNegative("RMSprop", "learning rate", lr);
+    }
+
+    /** Smoothing constant of the squared-gradient average, in [0, 1). */
+    public Builder alpha(double value) {
+      this.alpha = Hyper.unitOpen("RMSprop", "alpha", value);
+      return this;
+    }
+
+    public Builder eps(double value) {
+      this.eps = Hyper.positive("RMSprop", "eps", value);
+      return this;
+    }
+
+    /** Momentum in [0, 1). */
+    public Builder momentum(double value) {
+      this.momentum = Hyper.unitOpen("RMSprop", "momentum", value);
+      return this;
+    }
+
+    public Builder centered(boolean on) {
+      this.centered = on;
+      return this;
+    }
+
+    public Builder weightDecay(double wd) {
+      this.weightDecay = Hyper.nonNegative("RMSprop", "weight decay", wd);
+      return this;
+    }
+
+    public RmsProp build(Map<String, Variable> parameters) {
+      return new RmsProp(parameters, this);
+    }
+  }
+}

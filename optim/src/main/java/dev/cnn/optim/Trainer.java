@@ -1,0 +1,230 @@
+package dev.cnn.optim;
+
+import dev.cnn.engine.Mode;
+import dev.cnn.engine.Variable;
+import dev.cnn.layers.ClassificationLoss;
+import dev.cnn.layers.Sequential;
+import dev.cnn.tensor.Batch;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Iterator;
+import java.util.List;
+
+/**
+ * The training loop: for each epoch, for each batch, forward, loss, backward, (clip), step; then
+ * validation, the epoch's metrics, and the callbacks, which may stop training.
+ *
+ * <pre>
+ * Trainer trainer = Trainer.builder(model, CrossEntropyLoss.of(), Adam.adam(1e-3).build(model.parameters()))
+ *     .epochs(15)
+ *     .callbacks(EarlyStopping.on(Metric.VAL_LOSS).patience(3).restoreBestWeights(true).build())
+ *     .build();
+ * Trainer.Result result = trainer.fit(trainBatches, validationBatches);
+ * </pre>
+ *
+ * <p>The loop in {@link #fit} is written out in full; the examples show the same loop by hand.
+ * The learning rate of epoch e is {@code baseLr * schedule.factor(e) * scale}, where baseLr is
+ * the optimiser's rate when the trainer is built and scale is what callbacks such as
+ * {@link ReduceLrOnPlateau} applied.
+ */
+public final class Trainer {
+  private final Sequential model;
+  private final ClassificationLoss loss;
+  private final Optimizer optimizer;
+  private final int epochs;
+  private final LrSchedule schedule;
+  private final double clipNorm;
+  private final List<Callback> callbacks;
+  private final Progress progress;
+  private final double baseLr;
+  private final Diagnostics diagnostics;
+
+  private Trainer(Builder b) {
+    this.model = b.model;
+    this.loss = b.loss;
+    this.optimizer = b.optimizer;
+    this.epochs = b.epochs;
+    this.schedule = b.schedule;
+    this.clipNorm = b.clipNorm;
+    this.callbacks = List.copyOf(b.callbacks);
+    this.progress = b.progress;
+    this.baseLr = b.optimizer.learningRate();
+    this.diagnostics = b.diagnostics ? new Diagnostics(b.model) : null;
+  }
+
+  public static Builder builder(Sequential model, ClassificationLoss loss, Optimizer optimizer) {
+    return new Builder(model, loss, optimizer);
+  }
+
+  /** What a run produced: the metrics of every epoch and why it stopped early (null if it did not). */
+  public record Result(List<EpochMetrics> history, String stopReason, List<Diagnostics.Epoch> diagnostics) {}
+
+  /** Trains from epoch 0; {@code validation} may be null. */
+  public Result fit(Iterable<Batch> train, Iterable<Batch> validation) {
+    return fit(train, validation, new TrainingState());
+  }
+
+  /**
+   * Trains from the epoch after those recorded in {@code state} (a fresh state starts at 0, a
+   * state restored from a checkpoint resumes), recording into it as it goes.
+   */
+  public Result fit(Iterable<Batch> train, Iterable<Batch> validation, TrainingState state) {
+    TrainingContext ctx = new TrainingContext(model, optimizer, state.history);
+    ctx.setLearningRateScale(state.lrScale);
+    int batchesPerEpoch = train instanceof Collection ? ((Collection<?>) train).size() : -1;
+    callbacks.forEach(c -> c.onTrainBegin(ctx));
+    for (int epoch = state.history.size(); epoch < epochs && !ctx.stopRequested(); epoch++) {
+      optimizer.setLearningRate(baseLr * schedule.factor(epoch) * ctx.learningRateScale());
+      double lr = optimizer.learningRate();
+      for (Callback c : callbacks) c.onEpochBegin(ctx, epoch);
+      progress.epochBegin(epoch, epochs, batchesPerEpoch);
+      if (diagnostics != null) diagnostics.epochBegin();
+      long start = System.nanoTime(), waited = 0;
+      double lossSum = 0;
+      long samples = 0, correct = 0;
+      Iterator<Batch> it = train.iterator();
+      for (int index = 0; ; index++) {
+        long t0 = System.nanoTime();
+        if (!it.hasNext()) break;
+        Batch batch = it.next();
+        waited += System.nanoTime() - t0;
+
+        optimizer.zeroGrad();
+        Variable logits = diagnostics != null
+            ? diagnostics.forward(Variable.constant(batch.inputs()))
+            : model.forward(Variable.constant(batch.inputs()), Mode.TRAIN);
+        Variable batchLoss = loss.compute(logits, batch.labels());
+        double value = batchLoss.value().getFlat(0);
+        for (Callback c : callbacks) c.onBatchLoss(ctx, epoch, index, value);
+        if (ctx.stopRequested()) break; // e.g. a NaN loss: no step with its gradients
+        batchLoss.backward();
+        if (!Double.isNaN(clipNorm)) GradientClipping.byGlobalNorm(model.parameters().values(), clipNorm);
+        if (diagnostics != null) diagnostics.afterBackward();
+        optimizer.step();
+
+        lossSum += value * batch.size();
+        samples += batch.size();
+        correct += countCorrect(logits, batch.labels());
+        for (Callback c : callbacks) c.onBatchEnd(ctx, epoch, index, value);
+        progress.batch(index, lossSum / samples, samples, (System.nanoTime() - start) / 1e9);
+      }
+      double seconds = (System.nanoTime() - start) / 1e9;
+      if (samples == 0) break; // stopped on the first batch, or no data
+      double valLoss = Double.NaN, valAccuracy = Double.NaN;
+      if (validation != null) {
+        Evaluation v = Evaluator.evaluate(model, loss, validation, null);
+        valLoss = v.loss();
+        valAccuracy = v.accuracy();
+      }
+      EpochMetrics m = new EpochMetrics(epoch, lossSum / samples, (double) correct / samples, valLoss, valAccuracy,
+          lr, seconds, waited / 1e9);
+      state.history.add(m);
+      if (diagnostics != null) state.diagnostics.add(diagnostics.epochEnd(epoch));
+      progress.epochEnd(m, epochs);
+      for (Callback c : callbacks) c.onEpochEnd(ctx, m);
+      state.lrScale = ctx.learningRateScale();
+    }
+    callbacks.forEach(c -> c.onTrainEnd(ctx));
+    return new Result(List.copyOf(state.history), ctx.stopReason(), List.copyOf(state.diagnostics));
+  }
+
+  private static int countCorrect(Variable logits, int[] labels) {
+    int[] predicted = Evaluator.predictions(logits.value());
+    int n = 0;
+    for (int i = 0; i < labels.length; i++) if (predicted[i] == labels[i]) n++;
+    return n;
+  }
+
+  /** The epochs done so far and the learning-rate scale: what a resumed run continues from. */
+  public static final class TrainingState {
+    final List<EpochMetrics> history = new ArrayList<>();
+    final List<Diagnostics.Epoch> diagnostics = new ArrayList<>();
+    double lrScale = 1;
+
+    public List<EpochMetrics> history() {
+      return List.copyOf(history);
+    }
+
+    public double learningRateScale() {
+      return lrScale;
+    }
+
+    /** A state that continues after these epochs. */
+    public static TrainingState after(List<EpochMetrics> done, double lrScale) {
+      TrainingState s = new TrainingState();
+      s.history.addAll(done);
+      s.lrScale = lrScale;
+      return s;
+    }
+  }
+
+  /** The loop's settings, validated as they are set. */
+  public static final class Builder {
+    private final Sequential model;
+    private final ClassificationLoss loss;
+    private final Optimizer optimizer;
+    private int epochs = 10;
+    private LrSchedule schedule = LrSchedule.constant();
+    private double clipNorm = Double.NaN;
+    private final List<Callback> callbacks = new ArrayList<>();
+    private Progress progress = Progress.none();
+    private boolean diagnostics;
+
+    private Builder(Sequential model, ClassificationLoss loss, Optimizer optimizer) {
+      if (model == null || loss == null || optimizer == null) {
+        throw new IllegalArgumentException("Trainer: the model, the loss and the optimiser must all be given");
+      }
+      this.model = model;
+      this.loss = loss;
+      this.optimizer = optimizer;
+    }
+
+    public Builder epochs(int n) {
+      if (n < 1) throw new IllegalArgumentException("Trainer: epochs = " + n + "; expected >= 1");
+      this.epochs = n;
+      return this;
+    }
+
+    public Builder schedule(LrSchedule s) {
+      if (s == null) throw new IllegalArgumentException("Trainer: schedule is null; use LrSchedule.constant()");
+      this.schedule = s;
+      return this;
+    }
+
+    /** Clips the gradients' global L2 norm to this value before every step. */
+    public Builder clipGradientNorm(double maxNorm) {
+      if (!(maxNorm > 0) || Double.isInfinite(maxNorm)) {
+        throw new IllegalArgumentException("Trainer: clip norm = " + maxNorm + "; expected a finite value > 0");
+      }
+      this.clipNorm = maxNorm;
+      return this;
+    }
+
+    public Builder callbacks(Callback... cs) {
+      for (Callback c : cs) {
+        if (c == null) throw new IllegalArgumentException("Trainer: a callback is null");
+        callbacks.add(c);
+      }
+      return this;
+    }
+
+    public Builder progress(Progress p) {
+      if (p == null) throw new IllegalArgumentException("Trainer: progress is null; use Progress.none()");
+      this.progress = p;
+      return this;
+    }
+
+    /**
+     * Records per-parameter gradient norms and the fraction of zero outputs of every ReLU layer
+     * each epoch (a little slower; off by default).
+     */
+    public Builder diagnostics(boolean on) {
+      this.diagnostics = on;
+      return this;
+    }
+
+    public Trainer build() {
+      return new Trainer(this);
+    }
+  }
+}

@@ -1,0 +1,65 @@
+package dev.cnn.optim;
+
+import dev.cnn.layers.Sequential;
+import java.util.Collections;
+import java.util.List;
+
+/** What callbacks see of a running {@link Trainer#fit}: the model, the optimiser, the history so far, and the stop switch. */
+public final class TrainingContext {
+  private final Sequential model;
+  private final Optimizer optimizer;
+  private final List<EpochMetrics> history;
+  private String stopReason;
+  private double lrScale = 1;
+
+  TrainingContext(Sequential model, Optimizer optimizer, List<EpochMetrics> history) {
+    this.model = model;
+    this.optimizer = optimizer;
+    this.history = history;
+  }
+
+  public Sequential model() {
+    return model;
+  }
+
+  public Optimizer optimizer() {
+    return optimizer;
+  }
+
+  /** The epochs finished so far (including those before a resume). */
+  public List<EpochMetrics> history() {
+    return Collections.unmodifiableList(history);
+  }
+
+  /**
+   * Multiplies the learning rate from now on (the trainer applies it on top of the schedule at
+   * every epoch, and to the optimiser at once).
+   */
+  public void scaleLearningRate(double factor) {
+    lrScale *= factor;
+    optimizer.setLearningRate(optimizer.learningRate() * factor);
+  }
+
+  /** The product of all {@link #scaleLearningRate} factors so far. */
+  public double learningRateScale() {
+    return lrScale;
+  }
+
+  void setLearningRateScale(double scale) {
+    this.lrScale = scale;
+  }
+
+  /** Asks the loop to stop: after this batch's forward pass (no step) or after this epoch. */
+  public void requestStop(String reason) {
+    if (stopReason == null) stopReason = reason;
+  }
+
+  public boolean stopRequested() {
+    return stopReason != null;
+  }
+
+  /** Why training stopped early, or null. */
+  public String stopReason() {
+    return stopReason;
+  }
+}
