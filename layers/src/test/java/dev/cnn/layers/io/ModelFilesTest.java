@@ -10,21 +10,40 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cnn.engine.Mode;
 import dev.cnn.engine.Variable;
+import dev.cnn.layers.Architectures;
+import dev.cnn.layers.AvgPool2d;
+import dev.cnn.layers.BatchNorm1d;
+import dev.cnn.layers.BatchNorm2d;
 import dev.cnn.layers.Conv2d;
 import dev.cnn.layers.Dense;
+import dev.cnn.layers.Dropout;
+import dev.cnn.layers.ELU;
+import dev.cnn.layers.Flatten;
+import dev.cnn.layers.GELU;
+import dev.cnn.layers.GlobalAvgPool2d;
 import dev.cnn.layers.Init;
 import dev.cnn.layers.Layer;
+import dev.cnn.layers.LayerType;
+import dev.cnn.layers.LeakyReLU;
+import dev.cnn.layers.MaxPool2d;
 import dev.cnn.layers.Padding;
+import dev.cnn.layers.ReLU;
 import dev.cnn.layers.Sequential;
+import dev.cnn.layers.SiLU;
+import dev.cnn.layers.Sigmoid;
+import dev.cnn.layers.Softmax;
+import dev.cnn.layers.Tanh;
 import dev.cnn.tensor.DType;
 import dev.cnn.tensor.Rng;
 import dev.cnn.tensor.Tensor;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -188,6 +207,75 @@ class ModelFilesTest {
     assertEquals(Path.of("model.v2.json"), ModelFiles.architectureFile(Path.of("model.v2.safetensors")));
     assertEquals(Path.of("model.json"), ModelFiles.architectureFile(Path.of("model")));
     assertThrows(IllegalArgumentException.class, () -> ModelFiles.architectureFile(Path.of("model.json")));
+  }
+
+  /**
+   * One model with every layer type, options away from their defaults: the architecture file
+   * rebuilds each one with the same config, and the loaded model computes the same outputs (EVAL)
+   * and the same updated running statistics (one TRAIN pass), bit for bit.
+   */
+  static Sequential everyLayerType(long seed) {
+    return Sequential.builder(3, 12, 12)
+        .add("stem", Conv2d.builder(3, 4).kernel(3).padding(Padding.SAME).build())
+        .add("bn", BatchNorm2d.builder(4).momentum(0.2).eps(1e-3).build())
+        .add(new LeakyReLU(0.2))
+        .add(MaxPool2d.of(3, 1, 1))
+        .add(new ELU(0.5))
+        .add(AvgPool2d.of(2))
+        .add(new GELU())
+        .add(Conv2d.of(4, 5, 3))
+        .add(new SiLU())
+        .add(new GlobalAvgPool2d())
+        .add(Dense.of(5, 6))
+        .add(BatchNorm1d.builder(6).momentum(0.3).eps(1e-4).build())
+        .add(new Tanh())
+        .add(new Dropout(0.25))
+        .add(Dense.of(6, 12))
+        .add(new Sigmoid())
+        .add(new ReLU())
+        .add(new Flatten())
+        .add(new Softmax(-1))
+        .build(seed);
+  }
+
+  @Test
+  void everyLayerTypeSurvivesTheArchitectureFile() throws IOException {
+    Sequential m = everyLayerType(11);
+    Set<LayerType> covered = EnumSet.noneOf(LayerType.class);
+    m.layers().forEach(l -> covered.add(l.type()));
+    assertEquals(EnumSet.allOf(LayerType.class), covered, "add the new layer types to everyLayerType()");
+
+    Path w = dir.resolve("all.safetensors");
+    Rng rng = new Rng(12);
+    // Non-trivial running statistics first, so that the buffers carry information.
+    m.forward(Variable.constant(Tensor.uniform(rng, DType.FLOAT32, -1, 3, 8, 3, 12, 12)), Mode.TRAIN);
+    ModelFiles.save(m, w);
+    Sequential back = ModelFiles.load(w);
+    assertEquals(m.layerNames(), back.layerNames());
+    for (int i = 0; i < m.layers().size(); i++) {
+      assertEquals(m.layers().get(i).type(), back.layers().get(i).type());
+      assertEquals(m.layers().get(i).config(), back.layers().get(i).config(), "layer " + i);
+    }
+    assertSameState(m, back);
+    Tensor x = Tensor.uniform(rng, DType.FLOAT32, -2, 2, 4, 3, 12, 12);
+    assertBitsEqual(forward(m, x), forward(back, x), "EVAL output");
+    m.forward(Variable.constant(x), Mode.TRAIN);
+    back.forward(Variable.constant(x), Mode.TRAIN);
+    m.buffers().forEach((name, t) -> assertBitsEqual(t, back.buffers().get(name), "after a TRAIN pass: " + name));
+  }
+
+  @Test
+  void theReadyMadeArchitecturesRoundTrip() throws IOException {
+    Rng rng = new Rng(13);
+    for (String name : Architectures.NAMES) {
+      Sequential m = Architectures.byName(name, new int[] {1, 28, 28}, 10, 14);
+      Path w = dir.resolve(name + ".safetensors");
+      ModelFiles.save(m, w);
+      Sequential back = ModelFiles.load(w);
+      assertSameState(m, back);
+      Tensor x = Tensor.uniform(rng, DType.FLOAT32, 0, 1, 2, 1, 28, 28);
+      assertBitsEqual(forward(m, x), forward(back, x), name);
+    }
   }
 
   // ---------------------------------------------------------------- atomic saves
