@@ -1,0 +1,431 @@
+package dev.cnn.layers.io;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.util.DefaultIndenter;
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cnn.layers.Layer;
+import dev.cnn.layers.LayerType;
+import dev.cnn.layers.Sequential;
+import dev.cnn.tensor.DType;
+import dev.cnn.tensor.Shapes;
+import dev.cnn.tensor.Tensor;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.StringJoiner;
+import java.util.function.UnaryOperator;
+
+/**
+ * Saving and loading {@link Sequential} models, and importing PyTorch weights.
+ *
+ * <h2>A saved model is two files</h2>
+ * {@link #save(Sequential, Path) save(model, "run/model.safetensors")} writes
+ * <ul>
+ *   <li>{@code run/model.safetensors}: the {@link Sequential#stateDict() state dict} (parameters
+ *       and buffers by name, {@code "0.weight"}, {@code "3.running_mean"}) as float32
+ *       {@link SafeTensors safetensors}, with the metadata {@code {"format": "cnn",
+ *       "architecture": <the text of the architecture file>}} so that the weights file alone
+ *       still says what it belongs to;
+ *   <li>{@code run/model.json} ({@link #architectureFile(Path)}): the architecture,
+ *       <pre>
+ * {"format": "cnn-sequential", "version": 1, "input_shape": [1, 28, 28],
+ *  "layers": [{"name": "0", "type": "conv2d", "config": {"in": 1, "out": 32, "kernel": 3, ...}}, ...]}
+ *       </pre>
+ *       where {@code type} is {@link LayerType#label()} and {@code config} is
+ *       {@link Layer#config()}.
+ * </ul>
+ * Both are written atomically ({@link AtomicFiles}): both temporary files are written and flushed
+ * before either is renamed, so a failure while writing leaves both old files as they were.
+ * {@link #load(Path)} rebuilds the model from the architecture file
+ * ({@code LayerType.parse(type).create(config)}, layer names kept) and copies the weights in; it
+ * refuses a weights file whose recorded architecture differs from the architecture file (the
+ * pair was not written by one save, e.g. a save interrupted between the two renames).
+ * Files hold data only: no Java serialization, no code.
+ *
+ * <h2>Importing PyTorch weights</h2>
+ * {@link #importPyTorch(Sequential, Path)} loads a PyTorch state dict saved as safetensors
+ * ({@code safetensors.torch.save_file(model.state_dict(), path)}) into a model of the same
+ * architecture. The name rule: the PyTorch entry {@code <prefix>.<param>} ({@code prefix} the
+ * module's path, {@code param} the parameter or buffer: {@code weight}, {@code bias},
+ * {@code running_mean}, {@code running_var}) fills the Java tensor of the same name,
+ * {@code <layer name>.<param>}. For an {@code nn.Sequential} the prefixes are the indices
+ * {@code 0, 1, ...}, which are the default Java layer names, so the layers match when they sit
+ * at the same positions (parameterless layers such as ReLU and Flatten included). For modules with
+ * names ({@code self.conv1 = nn.Conv2d(...)}) give the Java layers the same names
+ * ({@code builder.add("conv1", ...)}). Entries named {@code num_batches_tracked} (batch norm's
+ * step counter, an int64 that inference does not use) are skipped; F64 tensors are rounded to
+ * float32. Every other mismatch fails, naming the file and the tensor and listing the tensors
+ * the model expects: a missing tensor, an extra one, a wrong shape, or a dtype other than F32
+ * and F64. The layouts agree without any transposition: {@link dev.cnn.layers.Dense} keeps
+ * {@code nn.Linear}'s {@code [out, in]} weight, {@link dev.cnn.layers.Conv2d} keeps
+ * {@code [Cout, Cin/G, K, K]}, and flattening is row-major over {@code [C, H, W]} in both.
+ * Nested module paths ({@code features.0.weight}) contain dots, which Java layer names may not:
+ * map them with {@link #importPyTorch(Sequential, Path, UnaryOperator)}.
+ *
+ * <h2>Errors</h2>
+ * A file that cannot be read, or whose content is damaged, raises an {@link IOException}
+ * ({@link FileFormatException} for damage), naming the file and the tensor or layer. A readable
+ * weights file that does not fit the model raises an {@link IllegalArgumentException} naming the
+ * file and the tensor; the model is then unchanged.
+ */
+public final class ModelFiles {
+  /** The {@code format} field of an architecture file. */
+  public static final String ARCHITECTURE_FORMAT = "cnn-sequential";
+  /** The architecture file version this code writes and reads. */
+  public static final int ARCHITECTURE_VERSION = 1;
+  /** The {@code format} metadata entry of a weights file written by {@link #save}. */
+  public static final String WEIGHTS_FORMAT = "cnn";
+
+  private static final String PYTORCH_STEP_COUNTER = "num_batches_tracked";
+  private static final ObjectMapper JSON = new ObjectMapper()
+      .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+  /** Indented with two spaces and "\n" line ends on every platform, so the bytes do not vary. */
+  private static final ObjectWriter PRETTY = JSON.writer(new DefaultPrettyPrinter()
+      .withObjectIndenter(new DefaultIndenter("  ", "\n")));
+
+  private ModelFiles() {}
+
+  /**
+   * The architecture file that belongs to a weights file: the same name with {@code .json}
+   * instead of its last extension ({@code model.safetensors} to {@code model.json},
+   * {@code model} to {@code model.json}).
+   *
+   * @throws IllegalArgumentException if the weights file itself ends in {@code .json}
+   */
+  public static Path architectureFile(Path weightsFile) {
+    String name = weightsFile.getFileName().toString();
+    if (name.toLowerCase(java.util.Locale.ROOT).endsWith(".json")) {
+      throw new IllegalArgumentException(weightsFile + ": a weights file ending in .json would collide with its"
+          + " architecture file; use the extension .safetensors");
+    }
+    int dot = name.lastIndexOf('.');
+    String base = dot > 0 ? name.substring(0, dot) : name;
+    return weightsFile.resolveSibling(base + ".json");
+  }
+
+  // ---------------------------------------------------------------- saving
+
+  /**
+   * Writes the model's weights to {@code weightsFile} (float32 safetensors) and its architecture
+   * to {@link #architectureFile(Path)}, both atomically. Missing directories are created.
+   *
+   * @throws IOException if either file cannot be written; when the failure happens while
+   *     writing, both old files are intact (a failure of the second rename, after the first,
+   *     leaves a pair that {@link #load} recognises as mismatched)
+   */
+  public static void save(Sequential model, Path weightsFile) throws IOException {
+    Path archFile = architectureFile(weightsFile);
+    byte[] arch = architectureJson(model).getBytes(StandardCharsets.UTF_8);
+    Map<String, String> meta = new LinkedHashMap<>();
+    meta.put("format", WEIGHTS_FORMAT);
+    meta.put("architecture", new String(arch, StandardCharsets.UTF_8));
+    Map<String, Tensor> state = new LinkedHashMap<>();
+    model.stateDict().forEach((name, t) -> state.put(name, t.dtype() == DType.FLOAT32 ? t : t.to(DType.FLOAT32)));
+    try (AtomicFiles.Staged a = AtomicFiles.stage(archFile, out -> AtomicFiles.writeFully(out, ByteBuffer.wrap(arch)));
+         AtomicFiles.Staged w = AtomicFiles.stage(weightsFile, SafeTensors.body(state, meta))) {
+      w.commit();
+      a.commit();
+    }
+  }
+
+  /**
+   * The architecture file's text for this model (see the class comment).
+   *
+   * @throws IllegalArgumentException if a layer's config holds a value that is not a finite
+   *     number, a boolean, a string or an int array
+   */
+  public static String architectureJson(Sequential model) {
+    ObjectNode root = JSON.createObjectNode();
+    root.put("format", ARCHITECTURE_FORMAT);
+    root.put("version", ARCHITECTURE_VERSION);
+    ArrayNode shape = root.putArray("input_shape");
+    for (int d : model.inputShape()) shape.add(d);
+    ArrayNode layers = root.putArray("layers");
+    List<Layer> list = model.layers();
+    for (int i = 0; i < list.size(); i++) {
+      Layer layer = list.get(i);
+      String name = model.layerNames().get(i);
+      ObjectNode l = layers.addObject();
+      l.put("name", name);
+      l.put("type", layer.type().label());
+      ObjectNode config = l.putObject("config");
+      layer.config().forEach((key, value) -> config.set(key, configValue(name, layer, key, value)));
+    }
+    try {
+      return PRETTY.writeValueAsString(root) + "\n";
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("architecture JSON could not be written: " + e.getMessage(), e);
+    }
+  }
+
+  private static JsonNode configValue(String name, Layer layer, String key, Object value) {
+    if (value instanceof Boolean || value instanceof String
+        || value instanceof Integer || value instanceof Long || value instanceof Short || value instanceof Byte) {
+      return JSON.valueToTree(value);
+    }
+    if ((value instanceof Double || value instanceof Float) && Double.isFinite(((Number) value).doubleValue())) {
+      return JSON.valueToTree(value);
+    }
+    if (value instanceof int[]) {
+      ArrayNode a = JSON.createArrayNode();
+      for (int v : (int[]) value) a.add(v);
+      return a;
+    }
+    throw new IllegalArgumentException("layer '" + name + "' (" + layer.type().label() + "): config value '" + key
+        + "' is " + value + (value == null ? "" : " (" + value.getClass().getSimpleName() + ")")
+        + "; an architecture file holds finite numbers, booleans, strings and int arrays only");
+  }
+
+  // ---------------------------------------------------------------- loading
+
+  /**
+   * Rebuilds the model saved by {@link #save} from {@link #architectureFile(Path)} and the
+   * weights in {@code weightsFile}.
+   *
+   * @throws IOException if a file is missing, unreadable or damaged (naming the file, and the
+   *     layer or tensor)
+   * @throws IllegalArgumentException if the weights do not fit the architecture (naming the
+   *     file and the tensor that is missing, extra or of the wrong shape)
+   */
+  public static Sequential load(Path weightsFile) throws IOException {
+    Path archFile = architectureFile(weightsFile);
+    JsonNode arch = readArchitectureJson(archFile, weightsFile);
+    Sequential model = fromArchitecture(archFile, arch);
+    SafeTensors.Contents c = SafeTensors.read(weightsFile);
+    String recorded = c.metadata().get("architecture");
+    if (recorded != null && !parseJson(weightsFile, recorded).equals(arch)) {
+      throw new FileFormatException(weightsFile, null, "the architecture recorded in the weights file differs from"
+          + " " + archFile.getFileName() + ": the two files were not written by the same save (an interrupted save,"
+          + " or one file copied from another model); save the model again, or restore a matching pair");
+    }
+    model.loadStateDict(c.tensors(), weightsFile.toString());
+    return model;
+  }
+
+  /**
+   * Builds the model an architecture file describes, with fresh weights from seed 0.
+   *
+   * @throws IOException if the file is missing or unreadable
+   * @throws FileFormatException naming the file and the layer when a field is missing or wrong,
+   *     a layer type is unknown, a config is invalid, or the layers do not fit together
+   */
+  public static Sequential readArchitecture(Path architectureFile) throws IOException {
+    return fromArchitecture(architectureFile, readArchitectureJson(architectureFile, null));
+  }
+
+  private static JsonNode readArchitectureJson(Path archFile, Path weightsFile) throws IOException {
+    String text;
+    try {
+      text = Files.readString(archFile, StandardCharsets.UTF_8);
+    } catch (NoSuchFileException e) {
+      throw new NoSuchFileException(archFile.toString(), null, weightsFile == null ? "no such architecture file"
+          : "the architecture file is missing; load() needs the .json that save() writes next to "
+              + weightsFile.getFileName() + " (to load weights into a model you build yourself, use loadWeights)");
+    } catch (java.nio.charset.MalformedInputException e) {
+      throw new FileFormatException(archFile, null, "the architecture file is not UTF-8 text", e);
+    }
+    return parseJson(archFile, text);
+  }
+
+  /**
+   * Copies the weights in {@code weightsFile} (a safetensors state dict, as written by
+   * {@link #save}) into an existing model, by name; F64 tensors are rounded to float32.
+   *
+   * @throws IOException if the file is missing, unreadable or damaged
+   * @throws IllegalArgumentException naming the file and the tensor that is missing, extra or of
+   *     the wrong shape; the model is then unchanged
+   */
+  public static void loadWeights(Sequential model, Path weightsFile) throws IOException {
+    SafeTensors.Contents c = SafeTensors.read(weightsFile);
+    model.loadStateDict(c.tensors(), weightsFile.toString());
+  }
+
+  /** The model a parsed architecture describes; {@code file} is named in the errors. */
+  private static Sequential fromArchitecture(Path file, JsonNode root) throws FileFormatException {
+    if (root == null || !root.isObject()) {
+      throw new FileFormatException(file, null, "the architecture is not a JSON object; expected {\"format\": \""
+          + ARCHITECTURE_FORMAT + "\", \"version\": 1, \"input_shape\": [...], \"layers\": [...]}");
+    }
+    JsonNode format = root.get("format");
+    if (format == null || !ARCHITECTURE_FORMAT.equals(format.asText(null))) {
+      throw new FileFormatException(file, null, "\"format\" is " + show(format) + "; expected \"" + ARCHITECTURE_FORMAT
+          + "\" (this is not an architecture file written by ModelFiles.save)");
+    }
+    JsonNode version = root.get("version");
+    if (version == null || !version.isIntegralNumber() || version.intValue() < 1) {
+      throw new FileFormatException(file, null, "\"version\" is " + show(version) + "; expected " + ARCHITECTURE_VERSION);
+    }
+    if (version.intValue() > ARCHITECTURE_VERSION) {
+      throw new FileFormatException(file, null, "\"version\" is " + version + ", newer than the version "
+          + ARCHITECTURE_VERSION + " this code reads; load it with a newer release");
+    }
+    int[] inputShape = ints(file, null, "input_shape", root.get("input_shape"));
+    JsonNode layers = root.get("layers");
+    if (layers == null || !layers.isArray()) {
+      throw new FileFormatException(file, null, "\"layers\" is " + show(layers) + "; expected an array of"
+          + " {\"name\", \"type\", \"config\"} objects");
+    }
+    Sequential.Builder builder;
+    try {
+      builder = Sequential.builder(inputShape);
+    } catch (IllegalArgumentException e) {
+      throw new FileFormatException(file, null, "\"input_shape\": " + e.getMessage(), e);
+    }
+    List<Map<String, Object>> configs = new ArrayList<>();
+    List<String> names = new ArrayList<>();
+    for (int i = 0; i < layers.size(); i++) {
+      JsonNode l = layers.get(i);
+      String where = "layer " + i;
+      if (!l.isObject()) throw new FileFormatException(file, where, where + " is " + l + "; expected an object");
+      JsonNode name = l.get("name");
+      if (name == null || !name.isTextual()) {
+        throw new FileFormatException(file, where, where + ": \"name\" is " + show(name) + "; expected a string");
+      }
+      where = "layer " + i + " ('" + name.textValue() + "')";
+      JsonNode type = l.get("type");
+      if (type == null || !type.isTextual()) {
+        throw new FileFormatException(file, name.textValue(), where + ": \"type\" is " + show(type) + "; expected a"
+            + " layer type such as \"conv2d\"");
+      }
+      JsonNode config = l.get("config");
+      if (config == null || !config.isObject()) {
+        throw new FileFormatException(file, name.textValue(), where + ": \"config\" is " + show(config) + "; expected an"
+            + " object");
+      }
+      Map<String, Object> map = JSON.convertValue(config, new TypeReference<LinkedHashMap<String, Object>>() {});
+      try {
+        Layer layer = LayerType.parse(type.textValue()).create(map);
+        builder.add(name.textValue(), layer);
+      } catch (IllegalArgumentException e) {
+        throw new FileFormatException(file, name.textValue(), where + ": " + e.getMessage(), e);
+      }
+      configs.add(map);
+      names.add(name.textValue());
+    }
+    Sequential model;
+    try {
+      model = builder.build(0);
+    } catch (IllegalArgumentException e) {
+      throw new FileFormatException(file, null, "the layers do not fit together: " + e.getMessage(), e);
+    }
+    // A key the layer does not use would be silently dropped: a typo ("strides") or a file for
+    // another version. Refuse it, naming the options the layer has.
+    for (int i = 0; i < configs.size(); i++) {
+      Layer layer = model.layers().get(i);
+      for (String key : configs.get(i).keySet()) {
+        if (!layer.config().containsKey(key)) {
+          throw new FileFormatException(file, names.get(i), "layer " + i + " ('" + names.get(i) + "', "
+              + layer.type().label() + "): config key '" + key + "' is not an option of this layer; its options are "
+              + layer.config().keySet());
+        }
+      }
+    }
+    return model;
+  }
+
+  private static int[] ints(Path file, String item, String field, JsonNode node) throws FileFormatException {
+    if (node == null || !node.isArray()) {
+      throw new FileFormatException(file, item, "\"" + field + "\" is " + show(node) + "; expected an array of integers");
+    }
+    int[] out = new int[node.size()];
+    for (int i = 0; i < out.length; i++) {
+      JsonNode v = node.get(i);
+      if (!v.isIntegralNumber() || !v.canConvertToInt()) {
+        throw new FileFormatException(file, item, "\"" + field + "\" is " + node + "; expected an array of"
+            + " integers");
+      }
+      out[i] = v.intValue();
+    }
+    return out;
+  }
+
+  /** A JSON value for a message; "missing" for an absent field. */
+  private static String show(JsonNode node) {
+    return node == null ? "missing" : node.toString();
+  }
+
+  private static JsonNode parseJson(Path file, String text) throws FileFormatException {
+    try {
+      return JSON.readTree(text);
+    } catch (JsonProcessingException e) {
+      String at = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column "
+          + e.getLocation().getColumnNr();
+      throw new FileFormatException(file, null, "the architecture is not valid JSON (" + e.getOriginalMessage() + at
+          + ")", e);
+    }
+  }
+
+  // ---------------------------------------------------------------- PyTorch
+
+  /**
+   * Loads a PyTorch state dict saved as safetensors into a model of the same architecture, by
+   * the name rule of the class comment: {@code <prefix>.<param>} fills the Java tensor
+   * {@code <layer name>.<param>}; {@code num_batches_tracked} entries are skipped; F64 tensors
+   * are rounded to float32.
+   *
+   * @throws IOException if the file is missing, unreadable or damaged
+   * @throws IllegalArgumentException naming the file and the tensor that is missing, extra or of
+   *     the wrong shape, and listing the tensors the model expects; the model is then unchanged
+   */
+  public static void importPyTorch(Sequential model, Path safetensorsFile) throws IOException {
+    importPyTorch(model, safetensorsFile, null);
+  }
+
+  /**
+   * {@link #importPyTorch(Sequential, Path)} with the PyTorch names first rewritten by
+   * {@code rename}, for modules whose paths are not plain layer names, e.g.
+   * {@code name -> name.replace("features.", "f").replace("classifier.", "c")} to match Java layers
+   * named {@code f0, f3, ..., c1}. {@code num_batches_tracked} entries are skipped before renaming.
+   * A null {@code rename} keeps the names.
+   */
+  public static void importPyTorch(Sequential model, Path safetensorsFile, UnaryOperator<String> rename)
+      throws IOException {
+    SafeTensors.Contents c = SafeTensors.read(safetensorsFile, name -> !isStepCounter(name));
+    Map<String, Tensor> renamed = new LinkedHashMap<>();
+    for (Map.Entry<String, Tensor> e : c.tensors().entrySet()) {
+      String ours = rename == null ? e.getKey() : rename.apply(e.getKey());
+      Tensor t = e.getValue();
+      Tensor prev = renamed.put(ours, t.dtype() == DType.FLOAT32 ? t : t.to(DType.FLOAT32));
+      if (prev != null) {
+        throw new IllegalArgumentException(safetensorsFile + ": two PyTorch tensors are renamed to '" + ours
+            + "' (the second is '" + e.getKey() + "'); the renaming must be one to one");
+      }
+    }
+    String source = safetensorsFile + (rename == null ? "" : " (names after renaming)");
+    try {
+      model.loadStateDict(renamed, source);
+    } catch (IllegalArgumentException e) {
+      StringJoiner expects = new StringJoiner(", ");
+      model.stateDict().forEach((name, t) -> expects.add(name + " " + Shapes.format(t.shape())));
+      throw new IllegalArgumentException(e.getMessage() + ". The model expects " + expects + "; the file holds "
+          + describe(c.tensors()) + ". PyTorch's '<prefix>.<param>' fills the layer named <prefix> (nn.Sequential"
+          + " indices are the default layer names; name the other layers like the PyTorch modules)", e);
+    }
+  }
+
+  private static boolean isStepCounter(String name) {
+    return name.equals(PYTORCH_STEP_COUNTER) || name.endsWith("." + PYTORCH_STEP_COUNTER);
+  }
+
+  private static String describe(Map<String, Tensor> tensors) {
+    StringJoiner j = new StringJoiner(", ");
+    tensors.forEach((name, t) -> j.add(name + " " + Shapes.format(t.shape())));
+    return j.toString();
+  }
+}
