@@ -60,35 +60,64 @@ public final class Pooling {
     Tensor y = Tensor.zeros(x.dtype(), out);
     int[] idx = new int[y.size()];
     int h = x.dim(2), w = x.dim(3), hOut = out[2], wOut = out[3];
-    float[] xf = x.dtype() == DType.FLOAT32 ? x.floatData() : null, yf = xf == null ? null : y.floatData();
-    double[] xd = xf == null ? x.doubleData() : null, yd = xf == null ? y.doubleData() : null;
-    Parallel.forEach(out[0] * out[1], p -> {
-      int xo = p * h * w, yo = p * hOut * wOut;
-      for (int oh = 0; oh < hOut; oh++) {
-        int h0 = oh * spec.strideH() - spec.padH();
-        int hs = Math.max(h0, 0), he = Math.min(h0 + spec.kernelH(), h);
-        for (int ow = 0; ow < wOut; ow++) {
-          int w0 = ow * spec.strideW() - spec.padW();
-          int ws = Math.max(w0, 0), we = Math.min(w0 + spec.kernelW(), w);
-          int best = hs * w + ws; // every window holds a real pixel (padding <= kernel/2)
-          double max = Double.NEGATIVE_INFINITY;
-          for (int ih = hs; ih < he; ih++) {
-            for (int iw = ws; iw < we; iw++) {
-              double v = xf != null ? xf[xo + ih * w + iw] : xd[xo + ih * w + iw];
-              if (v > max || (Double.isNaN(v) && !Double.isNaN(max))) {
-                max = v;
-                best = ih * w + iw;
-              }
+    if (x.dtype() == DType.FLOAT32) {
+      float[] xf = x.floatData(), yf = y.floatData();
+      Parallel.forEach(out[0] * out[1], p -> maxPlane(xf, p * h * w, h, w, spec, hOut, wOut, yf, idx, p * hOut * wOut));
+    } else {
+      double[] xd = x.doubleData(), yd = y.doubleData();
+      Parallel.forEach(out[0] * out[1], p -> maxPlane(xd, p * h * w, h, w, spec, hOut, wOut, yd, idx, p * hOut * wOut));
+    }
+    return new MaxPoolResult(y, idx);
+  }
+
+  /**
+   * Maximum of every window of one plane (x at {@code xo}, {@code h x w}) into y, and its arg-max
+   * (an offset within the plane) into {@code idx}, both at {@code io}. The first maximum wins ties; a NaN counts as the
+   * largest value (the first NaN wins). Every window holds a real pixel (padding <= kernel/2).
+   */
+  private static void maxPlane(float[] x, int xo, int h, int w, Pool2dSpec s, int hOut, int wOut, float[] y, int[] idx, int io) {
+    for (int oh = 0; oh < hOut; oh++) {
+      int h0 = oh * s.strideH() - s.padH(), hs = Math.max(h0, 0), he = Math.min(h0 + s.kernelH(), h);
+      for (int ow = 0; ow < wOut; ow++) {
+        int w0 = ow * s.strideW() - s.padW(), ws = Math.max(w0, 0), we = Math.min(w0 + s.kernelW(), w);
+        int best = hs * w + ws;
+        float max = x[xo + best];
+        for (int ih = hs; ih < he; ih++) {
+          for (int iw = ws, i = ih * w + ws; iw < we; iw++, i++) {
+            float v = x[xo + i];
+            if (max == max && !(v <= max)) { // v > max, or v is the first NaN
+              max = v;
+              best = i;
             }
           }
-          int o = yo + oh * wOut + ow;
-          idx[o] = best;
-          if (yf != null) yf[o] = xf[xo + best];
-          else yd[o] = xd[xo + best];
         }
+        idx[io + oh * wOut + ow] = best;
+        y[io + oh * wOut + ow] = max;
       }
-    });
-    return new MaxPoolResult(y, idx);
+    }
+  }
+
+  /** The float64 twin of {@link #maxPlane(float[], int, int, int, Pool2dSpec, int, int, float[], int[], int)}. */
+  private static void maxPlane(double[] x, int xo, int h, int w, Pool2dSpec s, int hOut, int wOut, double[] y, int[] idx, int io) {
+    for (int oh = 0; oh < hOut; oh++) {
+      int h0 = oh * s.strideH() - s.padH(), hs = Math.max(h0, 0), he = Math.min(h0 + s.kernelH(), h);
+      for (int ow = 0; ow < wOut; ow++) {
+        int w0 = ow * s.strideW() - s.padW(), ws = Math.max(w0, 0), we = Math.min(w0 + s.kernelW(), w);
+        int best = hs * w + ws;
+        double max = x[xo + best];
+        for (int ih = hs; ih < he; ih++) {
+          for (int iw = ws, i = ih * w + ws; iw < we; iw++, i++) {
+            double v = x[xo + i];
+            if (max == max && !(v <= max)) {
+              max = v;
+              best = i;
+            }
+          }
+        }
+        idx[io + oh * wOut + ow] = best;
+        y[io + oh * wOut + ow] = max;
+      }
+    }
   }
 
   /**
