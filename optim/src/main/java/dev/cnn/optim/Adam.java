@@ -1,6 +1,7 @@
 package dev.cnn.optim;
 
 import dev.cnn.engine.Variable;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -27,7 +28,7 @@ public final class Adam extends Optimizer {
   private final boolean amsgrad;
 
   private Adam(Map<String, Variable> params, Builder b) {
-    super(params, b.lr);
+    super(Builder.name(b.decoupled), params, b.lr);
     this.beta1 = b.beta1;
     this.beta2 = b.beta2;
     this.eps = b.eps;
@@ -49,6 +50,11 @@ public final class Adam extends Optimizer {
   /** Whether the weight decay is decoupled (AdamW). */
   public boolean decoupled() {
     return decoupled;
+  }
+
+  @Override
+  List<String> bufferKinds() {
+    return List.of("exp_avg", "exp_avg_sq", "max_exp_avg_sq");
   }
 
   @Override

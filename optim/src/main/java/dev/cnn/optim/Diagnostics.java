@@ -15,8 +15,8 @@ import java.util.Map;
  * What the diagnosis of a training run needs from inside the loop, recorded per epoch when the
  * trainer is asked to ({@link Trainer.Builder#diagnostics}):
  * <ul>
- *   <li>the L2 norm of each parameter's gradient, averaged over the epoch's batches (vanishing
- *       or exploding gradients show here first);
+ *   <li>the L2 norm of each parameter's gradient, averaged over the epoch's batches, measured
+ *       before any gradient clipping (vanishing or exploding gradients show here first);
  *   <li>for each ReLU layer, the fraction of its outputs that are exactly zero, averaged over the
  *       epoch's batches (a layer near 1.0 has "dead units").
  * </ul>

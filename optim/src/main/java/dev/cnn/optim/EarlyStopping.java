@@ -14,9 +14,13 @@ import java.util.Map;
  * far by more than {@code minDelta} (lower for a MIN metric, higher for MAX); an improvement
  * records the epoch (and a copy of the weights when restoring), and resets the wait counter
  * unless a {@code baseline} is set and not yet beaten; otherwise the counter grows, and when it
- * reaches {@code patience} training stops. With {@code restoreBestWeights} the best epoch's
- * weights are put back when it stops, and also when training runs out of epochs (where Keras
- * keeps the last weights).
+ * reaches {@code patience} training stops (never after epoch 0). With {@code restoreBestWeights}
+ * the best epoch's weights are put back when it stops, and also when training ends otherwise (out
+ * of epochs, or stopped by another callback), as Keras 3 does (Keras 2 kept the last weights
+ * then).
+ *
+ * <p>The counters carry over from one {@link Trainer#fit} to the next (a resumed run continues
+ * them); use a new instance for an unrelated run.
  */
 public final class EarlyStopping implements Callback {
   private final Metric monitor;

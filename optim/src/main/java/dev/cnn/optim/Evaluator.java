@@ -29,15 +29,17 @@ public final class Evaluator {
     int n = 0, correct = 0;
     try (NoGrad scope = NoGrad.enter()) {
       for (Batch b : batches) {
+        for (int t : b.labels()) { // checked first: the loss would fail with a less direct message
+          if (t < 0 || t >= classes) {
+            throw new IllegalArgumentException("evaluate: label " + t + " of a batch is outside the model's "
+                + classes + " classes [0, " + classes + ")");
+          }
+        }
         Variable logits = model.forward(Variable.constant(b.inputs()), Mode.EVAL);
         lossSum += loss.compute(logits, b.labels()).value().getFlat(0) * b.size();
         int[] predicted = predictions(logits.value());
         for (int i = 0; i < b.size(); i++) {
           int t = b.labels()[i];
-          if (t < 0 || t >= classes) {
-            throw new IllegalArgumentException("evaluate: label " + t + " of a batch is outside the model's "
-                + classes + " classes");
-          }
           confusion[t][predicted[i]]++;
           if (predicted[i] == t) correct++;
         }

@@ -24,16 +24,21 @@ import java.util.Map;
  * restore it bit for bit.
  */
 public abstract sealed class Optimizer permits Sgd, Adam, RmsProp {
+  private final String label;
   private final List<String> names;
   private final List<Variable> params;
   private final Map<String, double[]> state = new LinkedHashMap<>();
   private double lr;
   private long steps;
 
-  protected Optimizer(Map<String, Variable> parameters, double lr) {
+  /**
+   * @param label the optimiser's name in messages ("SGD", "AdamW", ...)
+   * @param parameters by name, in a fixed order (model.parameters())
+   */
+  protected Optimizer(String label, Map<String, Variable> parameters, double lr) {
+    this.label = label;
     if (parameters == null || parameters.isEmpty()) {
-      throw new IllegalArgumentException(getClass().getSimpleName() + ": no parameters to optimise;"
-          + " pass model.parameters()");
+      throw new IllegalArgumentException(label + ": no parameters to optimise; pass model.parameters()");
     }
     this.names = List.copyOf(parameters.keySet());
     this.params = List.copyOf(parameters.values());
@@ -51,7 +56,7 @@ public abstract sealed class Optimizer permits Sgd, Adam, RmsProp {
    * @throws IllegalArgumentException if it is negative, NaN or infinite
    */
   public final void setLearningRate(double value) {
-    this.lr = Hyper.nonNegative(getClass().getSimpleName(), "learning rate", value);
+    this.lr = Hyper.nonNegative(label, "learning rate", value);
   }
 
   /** Updates performed so far. */
@@ -66,7 +71,10 @@ public abstract sealed class Optimizer permits Sgd, Adam, RmsProp {
     return Collections.unmodifiableMap(m);
   }
 
-  /** One update of every parameter that has a gradient (those without one are left alone). */
+  /**
+   * One update of every parameter that has a gradient (those without one are left alone). The
+   * gradients are not modified (weight decay and momentum work on a copy), as in PyTorch.
+   */
   public final void step() {
     steps++;
     for (int i = 0; i < params.size(); i++) {
@@ -74,7 +82,7 @@ public abstract sealed class Optimizer permits Sgd, Adam, RmsProp {
       Tensor grad = p.grad();
       if (grad == null) continue;
       Tensor value = p.value();
-      double[] x = toDoubles(value), g = toDoubles(grad);
+      double[] x = toDoubles(value), g = grad.dtype() == DType.FLOAT64 ? grad.doubleData().clone() : toDoubles(grad);
       update(names.get(i), x, g, steps);
       if (value.dtype() == DType.FLOAT32) {
         float[] dst = value.floatData();
@@ -89,12 +97,18 @@ public abstract sealed class Optimizer permits Sgd, Adam, RmsProp {
   }
 
   /**
-   * The rule: updates {@code x} (the parameter's values) in place from {@code g} (its gradient,
-   * which may be modified) at step {@code t} (1 for the first update).
+   * The rule: updates {@code x} (the parameter's values) in place from {@code g} (a copy of its
+   * gradient, which the rule may modify) at step {@code t} (1 for the first update).
    */
   protected abstract void update(String name, double[] x, double[] g, long t);
 
-  /** The named state buffer of a parameter, created with zeros (and flagged as new) on first use. */
+  /**
+   * The kinds of per-parameter state buffer this rule keeps ({@code "exp_avg"}, ...), PyTorch's
+   * names; {@link #loadState} accepts no others.
+   */
+  abstract List<String> bufferKinds();
+
+  /** The named state buffer of a parameter, created with zeros on first use. */
   protected final double[] buffer(String name, String kind, int size) {
     return state.computeIfAbsent(name + "." + kind, k -> new double[size]);
   }
@@ -121,16 +135,20 @@ public abstract sealed class Optimizer permits Sgd, Adam, RmsProp {
   public final void loadState(Map<String, Tensor> saved) {
     Tensor step = saved.get("step"), rate = saved.get("lr");
     if (step == null || rate == null) {
-      throw new IllegalArgumentException(getClass().getSimpleName() + " state: 'step' or 'lr' is missing");
+      throw new IllegalArgumentException(label + " state: 'step' or 'lr' is missing");
     }
     Map<String, double[]> restored = new LinkedHashMap<>();
     for (Map.Entry<String, Tensor> e : saved.entrySet()) {
       String key = e.getKey();
       if (key.equals("step") || key.equals("lr")) continue;
       int cut = key.lastIndexOf('.');
+      if (cut >= 0 && !bufferKinds().contains(key.substring(cut + 1))) {
+        throw new IllegalArgumentException(label + " state: buffer '" + key + "' is not " + label + "'s (its buffers"
+            + " are " + bufferKinds() + " per parameter); was this state saved by another optimiser?");
+      }
       int index = cut < 0 ? -1 : names.indexOf(key.substring(0, cut));
       if (index < 0 || e.getValue().size() != params.get(index).value().size()) {
-        throw new IllegalArgumentException(getClass().getSimpleName() + " state: buffer '" + key + "' of "
+        throw new IllegalArgumentException(label + " state: buffer '" + key + "' of "
             + e.getValue().size() + " values does not belong to the parameters " + names);
       }
       restored.put(key, e.getValue().to(DType.FLOAT64).doubleData().clone());
@@ -151,7 +169,7 @@ public abstract sealed class Optimizer permits Sgd, Adam, RmsProp {
 
   @Override
   public String toString() {
-    return getClass().getSimpleName() + "(lr=" + lr + ", " + params.size() + " parameters "
+    return label + "(lr=" + lr + ", " + params.size() + " parameters "
         + Arrays.toString(names.toArray()) + ")";
   }
 

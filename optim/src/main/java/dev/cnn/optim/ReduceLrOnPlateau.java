@@ -5,10 +5,22 @@ import java.util.Locale;
 
 /**
  * Multiplies the learning rate by {@code factor} when a metric has not improved (by more than
- * {@code minDelta}) for {@code patience} epochs (Keras' count: the reduction happens on the
- * patience-th epoch without improvement; PyTorch's waits one epoch more), then waits {@code cooldown} epochs before
- * counting again, never going below {@code minLr} (Keras' and PyTorch's ReduceLROnPlateau). It
- * works through the trainer's learning-rate multiplier, so it composes with a schedule.
+ * {@code minDelta}) for {@code patience} epochs, never going below {@code minLr}; after a
+ * reduction, a cooldown keeps it from counting for a while. This is Keras' ReduceLROnPlateau,
+ * step for step; after each epoch:
+ * <pre>
+ *   if cooldownLeft > 0: cooldownLeft -= 1; wait = 0
+ *   if the value beats best by more than minDelta: best = value; wait = 0
+ *   else if cooldownLeft == 0:
+ *     wait += 1
+ *     if wait >= patience: lr = max(lr * factor, minLr); cooldownLeft = cooldown; wait = 0
+ * </pre>
+ * So without a cooldown the reduction happens on the patience-th epoch without improvement
+ * (PyTorch's waits one epoch more). Because the cooldown counts down before the check, the last
+ * cooldown epoch already counts: after a reduction at epoch r, the next can come at epoch
+ * {@code r + max(cooldown - 1, 0) + patience} at the earliest (a cooldown of 1 has no effect; of
+ * 2, one epoch is ignored). The rate works through the trainer's learning-rate multiplier, so it
+ * composes with a schedule.
  */
 public final class ReduceLrOnPlateau implements Callback {
   private final Metric monitor;

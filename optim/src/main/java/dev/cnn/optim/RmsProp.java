@@ -1,6 +1,7 @@
 package dev.cnn.optim;
 
 import dev.cnn.engine.Variable;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -24,7 +25,7 @@ public final class RmsProp extends Optimizer {
   private final double weightDecay;
 
   private RmsProp(Map<String, Variable> params, Builder b) {
-    super(params, b.lr);
+    super("RMSprop", params, b.lr);
     this.alpha = b.alpha;
     this.eps = b.eps;
     this.momentum = b.momentum;
@@ -34,6 +35,11 @@ public final class RmsProp extends Optimizer {
 
   public static Builder builder(double lr) {
     return new Builder(lr);
+  }
+
+  @Override
+  List<String> bufferKinds() {
+    return List.of("square_avg", "grad_avg", "momentum_buffer");
   }
 
   @Override

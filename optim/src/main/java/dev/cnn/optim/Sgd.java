@@ -1,6 +1,7 @@
 package dev.cnn.optim;
 
 import dev.cnn.engine.Variable;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -22,7 +23,7 @@ public final class Sgd extends Optimizer {
   private final double weightDecay;
 
   private Sgd(Map<String, Variable> params, Builder b) {
-    super(params, b.lr);
+    super("SGD", params, b.lr);
     this.momentum = b.momentum;
     this.dampening = b.dampening;
     this.nesterov = b.nesterov;
@@ -32,6 +33,11 @@ public final class Sgd extends Optimizer {
   /** Plain SGD with this learning rate; add momentum and the rest on the builder. */
   public static Builder builder(double lr) {
     return new Builder(lr);
+  }
+
+  @Override
+  List<String> bufferKinds() {
+    return List.of("momentum_buffer");
   }
 
   @Override

@@ -23,9 +23,11 @@ import java.util.List;
  * </pre>
  *
  * <p>The loop in {@link #fit} is written out in full; the examples show the same loop by hand.
- * The learning rate of epoch e is {@code baseLr * schedule.factor(e) * scale}, where baseLr is
- * the optimiser's rate when the trainer is built and scale is what callbacks such as
- * {@link ReduceLrOnPlateau} applied.
+ * The learning rate of epoch e is {@code baseLr * schedule.factor(e) * scale}, where scale is what
+ * callbacks such as {@link ReduceLrOnPlateau} applied, and baseLr is the optimiser's rate when the
+ * trainer is built, unless the {@link TrainingState} being resumed already records one (the first
+ * fit records it there, so a resumed run keeps the original base even though the schedule and
+ * the callbacks have changed the optimiser's rate since).
  */
 public final class Trainer {
   private final Sequential model;
@@ -69,12 +71,14 @@ public final class Trainer {
    * state restored from a checkpoint resumes), recording into it as it goes.
    */
   public Result fit(Iterable<Batch> train, Iterable<Batch> validation, TrainingState state) {
+    if (Double.isNaN(state.baseLr)) state.baseLr = baseLr;
+    final double base = state.baseLr;
     TrainingContext ctx = new TrainingContext(model, optimizer, state.history);
     ctx.setLearningRateScale(state.lrScale);
     int batchesPerEpoch = train instanceof Collection ? ((Collection<?>) train).size() : -1;
     callbacks.forEach(c -> c.onTrainBegin(ctx));
     for (int epoch = state.history.size(); epoch < epochs && !ctx.stopRequested(); epoch++) {
-      optimizer.setLearningRate(baseLr * schedule.factor(epoch) * ctx.learningRateScale());
+      optimizer.setLearningRate(base * schedule.factor(epoch) * ctx.learningRateScale());
       double lr = optimizer.learningRate();
       for (Callback c : callbacks) c.onEpochBegin(ctx, epoch);
       progress.epochBegin(epoch, epochs, batchesPerEpoch);
@@ -98,8 +102,8 @@ public final class Trainer {
         for (Callback c : callbacks) c.onBatchLoss(ctx, epoch, index, value);
         if (ctx.stopRequested()) break; // e.g. a NaN loss: no step with its gradients
         batchLoss.backward();
+        if (diagnostics != null) diagnostics.afterBackward(); // before clipping: the norms as computed
         if (!Double.isNaN(clipNorm)) GradientClipping.byGlobalNorm(model.parameters().values(), clipNorm);
-        if (diagnostics != null) diagnostics.afterBackward();
         optimizer.step();
 
         lossSum += value * batch.size();
@@ -109,7 +113,12 @@ public final class Trainer {
         progress.batch(index, lossSum / samples, samples, (System.nanoTime() - start) / 1e9);
       }
       double seconds = (System.nanoTime() - start) / 1e9;
-      if (samples == 0) break; // stopped on the first batch, or no data
+      if (samples == 0 && !ctx.stopRequested()) {
+        throw new IllegalArgumentException("Trainer.fit: the training data gave no batches in epoch " + (epoch + 1)
+            + "; expected at least one batch every epoch (an Iterable that can be iterated only once, such as"
+            + " one wrapping an iterator, runs dry after the first epoch: pass a list or a loader)");
+      }
+      if (samples == 0) break; // stopped on the epoch's first batch
       double valLoss = Double.NaN, valAccuracy = Double.NaN;
       if (validation != null) {
         Evaluation v = Evaluator.evaluate(model, loss, validation, null);
@@ -135,11 +144,16 @@ public final class Trainer {
     return n;
   }
 
-  /** The epochs done so far and the learning-rate scale: what a resumed run continues from. */
+  /**
+   * The epochs done so far, the learning-rate scale and the base learning rate: what a resumed run
+   * continues from. Passing the same state to a second {@link #fit} (with a trainer whose epochs
+   * go further) continues the run.
+   */
   public static final class TrainingState {
     final List<EpochMetrics> history = new ArrayList<>();
     final List<Diagnostics.Epoch> diagnostics = new ArrayList<>();
     double lrScale = 1;
+    double baseLr = Double.NaN;
 
     public List<EpochMetrics> history() {
       return List.copyOf(history);
@@ -149,11 +163,27 @@ public final class Trainer {
       return lrScale;
     }
 
-    /** A state that continues after these epochs. */
+    /** The base learning rate of the run (before schedule and scale), NaN before the first fit. */
+    public double baseLearningRate() {
+      return baseLr;
+    }
+
+    /**
+     * A state that continues after these epochs; the base learning rate is then the resuming
+     * trainer's (build it with the optimiser at its base rate, before restoring the optimiser's
+     * state, or use {@link #after(List, double, double)}).
+     */
     public static TrainingState after(List<EpochMetrics> done, double lrScale) {
       TrainingState s = new TrainingState();
       s.history.addAll(done);
       s.lrScale = lrScale;
+      return s;
+    }
+
+    /** A state that continues after these epochs of a run whose base learning rate was baseLr. */
+    public static TrainingState after(List<EpochMetrics> done, double lrScale, double baseLr) {
+      TrainingState s = after(done, lrScale);
+      s.baseLr = Optimizer.Hyper.nonNegative("TrainingState", "base learning rate", baseLr);
       return s;
     }
   }
