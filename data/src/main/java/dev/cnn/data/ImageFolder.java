@@ -1,0 +1,371 @@
+package dev.cnn.data;
+
+import dev.cnn.tensor.Log;
+import java.awt.color.ColorSpace;
+import java.awt.image.BufferedImage;
+import java.awt.image.ColorModel;
+import java.awt.image.ComponentColorModel;
+import java.awt.image.Raster;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import javax.imageio.ImageIO;
+
+/**
+ * A dataset read from a directory tree {@code root/<class>/<image>}: each subdirectory of the
+ * root is a class, each file in it an image of that class.
+ *
+ * <p><b>Order.</b> Classes are the root's subdirectories sorted by name (Java's
+ * {@link String#compareTo}, i.e. by UTF-16 code unit, so {@code "B" < "a"}); label k is the k-th.
+ * Samples are class after class, each class's files sorted by name the same way. Names starting
+ * with a dot are hidden and ignored; files directly in the root and subdirectories inside a class
+ * folder are ignored with a warning.
+ *
+ * <p><b>Decoding.</b> Through {@code javax.imageio}: PNG, JPEG, BMP and GIF (and WBMP, TIFF)
+ * with the JDK's own readers. Gray images (a gray colour model, 8 or 16 bits) are read from the
+ * raster as stored, 16-bit values rounded to 8 bits; every other image through
+ * {@link BufferedImage#getRGB}, i.e. converted to 8-bit sRGB. Alpha is ignored. An image counts
+ * as gray when its colour model is gray or every pixel has R = G = B.
+ *
+ * <p><b>Channels</b> ({@link Channels}): AUTO (the default) gives {@code C = 1} when every image
+ * is gray and {@code C = 3} (R, G, B planes) otherwise; GRAY converts colour with the ITU-R BT.601
+ * luma {@code round(0.299 R + 0.587 G + 0.114 B)}; RGB repeats a gray value in all three planes.
+ *
+ * <p><b>Size.</b> Without {@link Builder#resize} every image must have the first image's size;
+ * the error names the first file that differs. With it every image is resized by bilinear
+ * interpolation with half-pixel centres (PyTorch's {@code interpolate(mode="bilinear",
+ * align_corners=False)} without antialiasing; OpenCV's {@code INTER_LINEAR}): output pixel
+ * {@code (y, x)} samples the input at {@code sy = (y + 0.5) * inH / outH - 0.5} (clamped to
+ * {@code [0, inH - 1]}) and likewise {@code sx}, mixing the four nearest pixels, then rounds to 8
+ * bits. Shrinking by more than 2x skips input pixels (aliasing); resize such images beforehand
+ * with a filter if that matters.
+ *
+ * <p><b>Errors.</b> A missing root, a root without class folders, and an empty class folder fail
+ * with the path. A file that cannot be decoded fails with its path, unless
+ * {@link Builder#skipUnreadable} is on: then it is left out, counted ({@link #skipped()}), and one
+ * log line gives the count (each file is logged at debug level); a class left with no readable
+ * image is still an error. Pixels are stored as bytes ({@link ByteImageDataset}) and scaled to
+ * [0, 1] on read.
+ */
+public final class ImageFolder extends ForwardingDataset {
+  /** How many channels the images get. */
+  public enum Channels {
+    /** One if every image is gray, else three. */
+    AUTO,
+    /** One: colour converted to luma. */
+    GRAY,
+    /** Three: gray repeated. */
+    RGB
+  }
+
+  private final List<Path> files;
+  private final int skipped;
+
+  private ImageFolder(ByteImageDataset data, List<Path> files, int skipped) {
+    super(data);
+    this.files = List.copyOf(files);
+    this.skipped = skipped;
+  }
+
+  /** Starts configuring a dataset read from {@code root}. */
+  public static Builder builder(Path root) {
+    return new Builder(root);
+  }
+
+  /** Options of an image folder; {@link #load()} reads it. */
+  public static final class Builder {
+    private final Path root;
+    private Channels channels = Channels.AUTO;
+    private int height = -1;
+    private int width = -1;
+    private boolean skipUnreadable;
+
+    private Builder(Path root) {
+      if (root == null) throw new IllegalArgumentException("ImageFolder: root is null; expected a directory");
+      this.root = root;
+    }
+
+    /** Channels of the result (default AUTO). */
+    public Builder channels(Channels channels) {
+      if (channels == null) throw new IllegalArgumentException("ImageFolder: channels is null; expected AUTO, GRAY or RGB");
+      this.channels = channels;
+      return this;
+    }
+
+    /** Resizes every image to {@code height x width} (bilinear, see the class comment). */
+    public Builder resize(int height, int width) {
+      if (height < 1 || width < 1) {
+        throw new IllegalArgumentException("ImageFolder.resize: " + height + " x " + width + "; expected height and width >= 1");
+      }
+      this.height = height;
+      this.width = width;
+      return this;
+    }
+
+    /** Whether a file that cannot be decoded is skipped and counted (true) or is an error (false, the default). */
+    public Builder skipUnreadable(boolean skip) {
+      this.skipUnreadable = skip;
+      return this;
+    }
+
+    /**
+     * Reads every image.
+     *
+     * @throws IOException naming the path: a missing root, no class folders, an empty class
+     *     folder, an unreadable image (unless skipped), a size that differs (without resize)
+     */
+    public ImageFolder load() throws IOException {
+      return ImageFolder.load(this);
+    }
+  }
+
+  /** One decoded image: {@code c} planes (1 or 3) of {@code h x w} bytes. */
+  private record Decoded(byte[] pixels, int c, int h, int w) {}
+
+  private static ImageFolder load(Builder opt) throws IOException {
+    Path root = opt.root;
+    if (!Files.exists(root)) {
+      throw new IOException(root + ": no such directory; expected an image folder laid out as root/<class>/<image>");
+    }
+    if (!Files.isDirectory(root)) {
+      throw new IOException(root + ": not a directory; expected an image folder laid out as root/<class>/<image>");
+    }
+    List<Path> classDirs = new ArrayList<>();
+    for (Path p : sortedEntries(root)) {
+      if (Files.isDirectory(p)) {
+        classDirs.add(p);
+      } else {
+        Log.warn("image folder: ignoring " + p + ": files directly in the root belong to no class");
+      }
+    }
+    if (classDirs.isEmpty()) {
+      throw new IOException(root + ": no class folders; expected one subdirectory per class holding its images"
+          + " (root/<class>/<image>)");
+    }
+    List<String> classNames = new ArrayList<>();
+    List<Decoded> images = new ArrayList<>();
+    List<Integer> labels = new ArrayList<>();
+    List<Path> files = new ArrayList<>();
+    List<String> unreadable = new ArrayList<>();
+    Path firstFile = null;
+    Decoded first = null;
+    for (int k = 0; k < classDirs.size(); k++) {
+      Path dir = classDirs.get(k);
+      classNames.add(dir.getFileName().toString());
+      List<Path> entries = new ArrayList<>();
+      for (Path p : sortedEntries(dir)) {
+        if (Files.isRegularFile(p)) {
+          entries.add(p);
+        } else {
+          Log.warn("image folder: ignoring " + p + ": subfolders of a class folder are not searched");
+        }
+      }
+      if (entries.isEmpty()) {
+        throw new IOException(dir + ": class folder '" + dir.getFileName() + "' holds no image files; expected at"
+            + " least one (remove the folder if the class is not wanted)");
+      }
+      int readable = 0;
+      for (Path file : entries) {
+        Decoded d;
+        try {
+          d = decode(file);
+        } catch (IOException e) {
+          if (!opt.skipUnreadable) {
+            throw new IOException(e.getMessage() + "; remove the file, or skip unreadable files (skipUnreadable)", e);
+          }
+          unreadable.add(e.getMessage());
+          Log.debug("image folder: skipped " + e.getMessage());
+          continue;
+        }
+        if (opt.height < 0) {
+          if (first == null) {
+            first = d;
+            firstFile = file;
+          } else if (d.h() != first.h() || d.w() != first.w()) {
+            throw new IOException(file + ": image is " + d.h() + " pixels high and " + d.w() + " wide, but the first"
+                + " image, " + firstFile + ", is " + first.h() + " x " + first.w() + " (height x width); all images"
+                + " must share one size: ask for resizing (ImageFolder.Builder.resize) or resize the files");
+          }
+        } else if (d.h() != opt.height || d.w() != opt.width) {
+          d = resize(d, opt.height, opt.width);
+        }
+        images.add(d);
+        labels.add(k);
+        files.add(file);
+        readable++;
+      }
+      if (readable == 0) {
+        throw new IOException(dir + ": class folder '" + dir.getFileName() + "' has no readable image ("
+            + entries.size() + " unreadable files skipped)");
+      }
+    }
+    if (!unreadable.isEmpty()) {
+      Log.info("image folder " + root + ": skipped " + unreadable.size() + " unreadable file"
+          + (unreadable.size() == 1 ? "" : "s") + " (first: " + unreadable.get(0) + ")");
+    }
+    int c;
+    switch (opt.channels) {
+      case GRAY:
+        c = 1;
+        break;
+      case RGB:
+        c = 3;
+        break;
+      default:
+        c = images.stream().allMatch(d -> d.c() == 1) ? 1 : 3;
+    }
+    int h = images.get(0).h();
+    int w = images.get(0).w();
+    long total = (long) images.size() * c * h * w;
+    if (total > Idx.MAX_ARRAY) {
+      throw new IOException(root + ": " + images.size() + " images of " + c + " x " + h + " x " + w + " make " + total
+          + " bytes, more than one Java array holds (" + Idx.MAX_ARRAY + "); resize them smaller or split the folder");
+    }
+    byte[] pixels = new byte[(int) total];
+    int[] lab = new int[images.size()];
+    int plane = h * w;
+    for (int i = 0; i < images.size(); i++) {
+      Decoded d = images.get(i);
+      images.set(i, null); // let the decoded copy go as soon as it is packed
+      lab[i] = labels.get(i);
+      int base = i * c * plane;
+      if (d.c() == c) {
+        System.arraycopy(d.pixels(), 0, pixels, base, c * plane);
+      } else if (c == 3) { // gray -> RGB
+        for (int ch = 0; ch < 3; ch++) System.arraycopy(d.pixels(), 0, pixels, base + ch * plane, plane);
+      } else { // RGB -> gray (BT.601 luma)
+        byte[] s = d.pixels();
+        for (int p = 0; p < plane; p++) {
+          double y = 0.299 * (s[p] & 0xFF) + 0.587 * (s[plane + p] & 0xFF) + 0.114 * (s[2 * plane + p] & 0xFF);
+          pixels[base + p] = (byte) Math.min(255, (int) Math.round(y));
+        }
+      }
+    }
+    ByteImageDataset data = new ByteImageDataset(pixels, lab, new int[] {c, h, w}, classNames);
+    Log.debug("image folder " + root + ": " + lab.length + " images of " + c + "x" + h + "x" + w + " in "
+        + classNames.size() + " classes");
+    return new ImageFolder(data, files, unreadable.size());
+  }
+
+  private static List<Path> sortedEntries(Path dir) throws IOException {
+    List<Path> out = new ArrayList<>();
+    try (DirectoryStream<Path> s = Files.newDirectoryStream(dir)) {
+      for (Path p : s) {
+        if (!p.getFileName().toString().startsWith(".")) out.add(p);
+      }
+    }
+    Collections.sort(out, (a, b) -> a.getFileName().toString().compareTo(b.getFileName().toString()));
+    return out;
+  }
+
+  /** Decodes one file; an IOException's message starts with the path and says why. */
+  private static Decoded decode(Path file) throws IOException {
+    BufferedImage img;
+    try {
+      img = ImageIO.read(file.toFile());
+    } catch (IOException | RuntimeException e) { // corrupt files make some readers throw unchecked exceptions
+      throw new IOException(file + ": cannot be decoded as an image (" + e.getClass().getSimpleName()
+          + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")", e);
+    }
+    if (img == null) {
+      throw new IOException(file + ": not an image format javax.imageio can read (PNG, JPEG, BMP, GIF are)");
+    }
+    int h = img.getHeight();
+    int w = img.getWidth();
+    int plane = h * w;
+    ColorModel cm = img.getColorModel();
+    Raster raster = img.getRaster();
+    if (cm instanceof ComponentColorModel && cm.getColorSpace().getType() == ColorSpace.TYPE_GRAY) {
+      // Read gray samples as stored: getRGB would convert linear gray to sRGB and change the values.
+      int bits = cm.getComponentSize(0);
+      double max = (1L << bits) - 1;
+      byte[] g = new byte[plane];
+      for (int y = 0; y < h; y++) {
+        for (int x = 0; x < w; x++) {
+          int s = raster.getSample(x, y, 0);
+          g[y * w + x] = (byte) (bits == 8 ? s : (int) Math.round(s * 255.0 / max));
+        }
+      }
+      return new Decoded(g, 1, h, w);
+    }
+    int[] argb = img.getRGB(0, 0, w, h, null, 0, w);
+    boolean gray = true;
+    for (int v : argb) {
+      int r = (v >>> 16) & 0xFF;
+      if (r != ((v >>> 8) & 0xFF) || r != (v & 0xFF)) {
+        gray = false;
+        break;
+      }
+    }
+    if (gray) {
+      byte[] g = new byte[plane];
+      for (int p = 0; p < plane; p++) g[p] = (byte) (argb[p] >>> 16);
+      return new Decoded(g, 1, h, w);
+    }
+    byte[] rgb = new byte[3 * plane];
+    for (int p = 0; p < plane; p++) {
+      int v = argb[p];
+      rgb[p] = (byte) (v >>> 16);
+      rgb[plane + p] = (byte) (v >>> 8);
+      rgb[2 * plane + p] = (byte) v;
+    }
+    return new Decoded(rgb, 3, h, w);
+  }
+
+  /** Bilinear resize with half-pixel centres (see the class comment), each plane separately. */
+  static byte[] resizeBilinear(byte[] src, int c, int inH, int inW, int outH, int outW) {
+    int[] y0 = new int[outH];
+    int[] y1 = new int[outH];
+    double[] fy = new double[outH];
+    sourceIndices(inH, outH, y0, y1, fy);
+    int[] x0 = new int[outW];
+    int[] x1 = new int[outW];
+    double[] fx = new double[outW];
+    sourceIndices(inW, outW, x0, x1, fx);
+    byte[] out = new byte[c * outH * outW];
+    for (int ch = 0; ch < c; ch++) {
+      int s = ch * inH * inW;
+      int d = ch * outH * outW;
+      for (int y = 0; y < outH; y++) {
+        int r0 = s + y0[y] * inW;
+        int r1 = s + y1[y] * inW;
+        for (int x = 0; x < outW; x++) {
+          double top = (1 - fx[x]) * (src[r0 + x0[x]] & 0xFF) + fx[x] * (src[r0 + x1[x]] & 0xFF);
+          double bottom = (1 - fx[x]) * (src[r1 + x0[x]] & 0xFF) + fx[x] * (src[r1 + x1[x]] & 0xFF);
+          double v = (1 - fy[y]) * top + fy[y] * bottom;
+          out[d + y * outW + x] = (byte) Math.min(255, (int) Math.round(v));
+        }
+      }
+    }
+    return out;
+  }
+
+  private static void sourceIndices(int in, int out, int[] i0, int[] i1, double[] frac) {
+    double scale = (double) in / out;
+    for (int o = 0; o < out; o++) {
+      double s = Math.min(Math.max((o + 0.5) * scale - 0.5, 0), in - 1);
+      int lo = (int) Math.floor(s);
+      i0[o] = lo;
+      i1[o] = Math.min(lo + 1, in - 1);
+      frac[o] = s - lo;
+    }
+  }
+
+  private static Decoded resize(Decoded d, int h, int w) {
+    return new Decoded(resizeBilinear(d.pixels(), d.c(), d.h(), d.w(), h, w), d.c(), h, w);
+  }
+
+  /** The file sample i was read from. */
+  public Path file(int i) {
+    return files.get(i);
+  }
+
+  /** The number of unreadable files left out (always 0 unless skipping was asked for). */
+  public int skipped() {
+    return skipped;
+  }
+}
