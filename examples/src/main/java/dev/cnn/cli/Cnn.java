@@ -31,7 +31,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
     mixinStandardHelpOptions = true,
     versionProvider = Cnn.Version.class,
     description = "A pure-Java engine for training convolutional neural networks.",
-    subcommands = {TrainCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
+    subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, SummaryCommand.class,
+        FetchCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
     footer = {"", "Run 'cnn COMMAND --help' for the options of a command.",
         "Environment: CNN_KERNELS=scalar forces the scalar kernels, CNN_THREADS=N sizes the"
             + " thread pool, CNN_LOG=quiet|info|debug sets the log level (log lines go to"

@@ -1,8 +1,5 @@
 package dev.cnn.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cnn.data.Augmentation;
 import dev.cnn.data.AugmentationSpec;
 import dev.cnn.data.ClassBalance;
@@ -13,7 +10,6 @@ import dev.cnn.data.WeightedSampler;
 import dev.cnn.layers.Architectures;
 import dev.cnn.layers.CrossEntropyLoss;
 import dev.cnn.layers.Sequential;
-import dev.cnn.layers.io.AtomicFiles;
 import dev.cnn.layers.io.ModelFiles;
 import dev.cnn.optim.Adam;
 import dev.cnn.optim.Callback;
@@ -35,7 +31,6 @@ import dev.cnn.tensor.Parallel;
 import dev.cnn.tensor.Rng;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
@@ -227,7 +222,8 @@ final class TrainingRun {
     ModelFiles.save(model, c.out().resolve("model.safetensors"));
     History.writeCsv(result.history(), c.out().resolve("history.csv"));
     History.writeJson(result.history(), c.out().resolve("history.json"));
-    writeMetrics(c, eval, result.history(), bestEpoch, train.size());
+    ModelDir.saveClassNames(c.out(), names);
+    Metrics.write(c.out().resolve("metrics.json"), eval, result.history(), bestEpoch, train.size(), c.seed(), c.asMap());
     out.println();
     out.println("wrote the model, history and metrics to " + c.out().toAbsolutePath());
     return new Result(eval, result.history(), bestEpoch, c.out());
@@ -297,42 +293,6 @@ final class TrainingRun {
   private static IllegalArgumentException scheduleError(String spec, String why) {
     return new IllegalArgumentException("--lr-schedule " + spec + ": " + why + "; expected constant, step:EVERY:GAMMA,"
         + " exp:GAMMA or cosine[:TMAX[:MIN_FACTOR]], optionally after warmup:EPOCHS, (e.g. warmup:2,cosine)");
-  }
-
-  private static void writeMetrics(Config c, Evaluation eval, List<EpochMetrics> history, int bestEpoch, int trainImages)
-      throws IOException {
-    ObjectMapper mapper = new ObjectMapper();
-    ObjectNode root = mapper.createObjectNode();
-    root.put("test_accuracy", eval.accuracy());
-    root.put("test_loss", eval.loss());
-    ArrayNode perClass = root.putArray("per_class");
-    for (Evaluation.ClassScore s : eval.perClass()) {
-      ObjectNode o = perClass.addObject();
-      o.put("label", s.label());
-      o.put("name", s.name());
-      o.put("precision", s.precision());
-      o.put("recall", s.recall());
-      o.put("f1", s.f1());
-      o.put("support", s.support());
-    }
-    ArrayNode confusion = root.putArray("confusion_matrix");
-    for (int[] row : eval.confusion()) {
-      ArrayNode r = confusion.addArray();
-      for (int v : row) r.add(v);
-    }
-    root.put("epochs_run", history.size());
-    root.put("best_epoch", bestEpoch + 1);
-    ArrayNode seconds = root.putArray("seconds_per_epoch");
-    double total = 0;
-    for (EpochMetrics m : history) {
-      seconds.add(m.seconds());
-      total += m.seconds();
-    }
-    root.put("images_per_second", total > 0 ? history.size() * (double) trainImages / total : 0);
-    root.put("seed", c.seed());
-    root.set("config", mapper.valueToTree(c.asMap()));
-    byte[] bytes = (mapper.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n").getBytes(StandardCharsets.UTF_8);
-    AtomicFiles.write(c.out().resolve("metrics.json"), bytes);
   }
 
   private static <T> T pick(T value, T fallback) {

@@ -1,0 +1,61 @@
+package dev.cnn.cli;
+
+import dev.cnn.data.DataLoader;
+import dev.cnn.layers.CrossEntropyLoss;
+import dev.cnn.optim.Evaluation;
+import dev.cnn.optim.Evaluator;
+import dev.cnn.tensor.Parallel;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code cnn evaluate}: a trained model on a dataset's test split; the table, and the metrics as JSON. */
+@Command(name = "evaluate", mixinStandardHelpOptions = true,
+    description = "Evaluate a trained model (a 'cnn train' output directory) on a dataset's test split.")
+final class EvaluateCommand implements Callable<Integer> {
+  @Option(names = "--model", required = true, paramLabel = "DIR", description = "The --out directory of 'cnn train'.")
+  Path model;
+
+  @Option(names = "--dataset", paramLabel = "NAME", description = "As for 'cnn train' (default shapes).")
+  String dataset = "shapes";
+
+  @Option(names = "--data-dir", paramLabel = "DIR", description = "Where to look first for fashion-mnist and mnist.")
+  Path dataDir;
+
+  @Option(names = "--image-size", paramLabel = "N", description = "Resize folder images to N x N.")
+  int imageSize;
+
+  @Option(names = "--seed", paramLabel = "N", description = "Seed of the shapes dataset / folder split (default 42).")
+  long seed = 42;
+
+  @Option(names = "--threads", paramLabel = "N", description = "Threads (default: the number of processors).")
+  Integer threads;
+
+  @Option(names = "--out", paramLabel = "FILE", description = "Metrics file (default MODEL/evaluation.json).")
+  Path out;
+
+  @Override
+  public Integer call() throws Exception {
+    if (threads != null) Parallel.setThreads(threads);
+    ModelDir md = ModelDir.load(model);
+    DataChoice data = DataChoice.load(dataset, dataDir, imageSize, seed);
+    if (!Arrays.equals(data.test().sampleShape(), md.model().inputShape())
+        || data.test().classes() != md.model().outputShape()[0]) {
+      throw new IllegalArgumentException("the model takes samples of shape " + Arrays.toString(md.model().inputShape())
+          + " and predicts " + md.model().outputShape()[0] + " classes, but " + dataset + " has samples of shape "
+          + Arrays.toString(data.test().sampleShape()) + " and " + data.test().classes() + " classes");
+    }
+    Evaluation eval;
+    try (DataLoader loader = DataLoader.builder(data.test()).batchSize(256).shuffle(false).build()) {
+      eval = Evaluator.evaluate(md.model(), CrossEntropyLoss.of(), loader, data.test().classNames());
+    }
+    System.out.print(eval.table());
+    Path file = out != null ? out : model.resolve("evaluation.json");
+    Metrics.write(file, eval, List.of(), -1, 0, seed, java.util.Map.of("model", model.toString(), "dataset", dataset));
+    System.out.println("wrote " + file.toAbsolutePath());
+    return 0;
+  }
+}

@@ -1,0 +1,123 @@
+package dev.cnn.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cnn.engine.Mode;
+import dev.cnn.engine.NoGrad;
+import dev.cnn.engine.Ops;
+import dev.cnn.engine.Variable;
+import dev.cnn.tensor.Tensor;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import javax.imageio.ImageIO;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code cnn predict}: the most likely classes of image files. Each image is read with ImageIO,
+ * converted to the model's channels (grey: the luminance 0.299 R + 0.587 G + 0.114 B; RGB), scaled
+ * to the model's input size with bilinear interpolation, and its pixels divided by 255, as the
+ * training data were.
+ */
+@Command(name = "predict", mixinStandardHelpOptions = true,
+    description = "Print the most likely classes, with probabilities, of image files (PNG, JPEG, BMP, GIF).")
+final class PredictCommand implements Callable<Integer> {
+  @Option(names = "--model", required = true, paramLabel = "DIR", description = "The --out directory of 'cnn train'.")
+  Path model;
+
+  @Option(names = "--top", paramLabel = "K", description = "Classes to show per image (default 3).")
+  int top = 3;
+
+  @Option(names = "--json", description = "One JSON object on standard output, for programs.")
+  boolean json;
+
+  @Parameters(paramLabel = "FILE", arity = "1..*", description = "Image files.")
+  List<Path> files;
+
+  @Override
+  public Integer call() throws Exception {
+    if (top < 1) throw new IllegalArgumentException("--top " + top + ": expected at least 1");
+    ModelDir md = ModelDir.load(model);
+    int[] shape = md.model().inputShape();
+    if (shape.length != 3 || (shape[0] != 1 && shape[0] != 3)) {
+      throw new IllegalArgumentException("the model takes samples of shape " + java.util.Arrays.toString(shape)
+          + "; predict needs an image model [1 or 3, H, W]");
+    }
+    int n = files.size(), size = shape[0] * shape[1] * shape[2];
+    float[] batch = new float[n * size];
+    for (int i = 0; i < n; i++) read(files.get(i), shape, batch, i * size);
+    Tensor probabilities;
+    try (NoGrad scope = NoGrad.enter()) {
+      Variable x = Variable.constant(Tensor.wrap(batch, n, shape[0], shape[1], shape[2]));
+      probabilities = Ops.softmax(md.model().forward(x, Mode.EVAL), 1).value();
+    }
+    int k = Math.min(top, md.classNames().size());
+    ObjectMapper mapper = new ObjectMapper();
+    ArrayNode results = mapper.createArrayNode();
+    for (int i = 0; i < n; i++) {
+      int[] order = topK(probabilities, i, k);
+      ObjectNode r = results.addObject();
+      r.put("file", files.get(i).toString());
+      ArrayNode classes = r.putArray("top");
+      StringBuilder line = new StringBuilder(files.get(i).toString()).append(':');
+      for (int c : order) {
+        double p = probabilities.get(i, c);
+        classes.addObject().put("label", c).put("name", md.classNames().get(c)).put("probability", p);
+        line.append(String.format(Locale.ROOT, "  %s %.1f%%", md.classNames().get(c), 100 * p));
+      }
+      if (!json) System.out.println(line);
+    }
+    if (json) {
+      ObjectNode root = mapper.createObjectNode();
+      root.set("predictions", results);
+      System.out.println(mapper.writeValueAsString(root));
+    }
+    return 0;
+  }
+
+  private static int[] topK(Tensor p, int row, int k) {
+    int classes = p.dim(1);
+    List<Integer> idx = new ArrayList<>();
+    for (int c = 0; c < classes; c++) idx.add(c);
+    idx.sort((a, b) -> Double.compare(p.get(row, b), p.get(row, a)));
+    int[] out = new int[k];
+    for (int i = 0; i < k; i++) out[i] = idx.get(i);
+    return out;
+  }
+
+  /** The image as the model's [C, H, W] floats in [0, 1], written into dst at offset. */
+  static void read(Path file, int[] shape, float[] dst, int offset) throws IOException {
+    if (!Files.isRegularFile(file)) throw new IOException(file + ": no such file");
+    BufferedImage img = ImageIO.read(file.toFile());
+    if (img == null) throw new IOException(file + ": not an image ImageIO can read (PNG, JPEG, BMP, GIF)");
+    int c = shape[0], h = shape[1], w = shape[2];
+    BufferedImage scaled = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+    Graphics2D g = scaled.createGraphics();
+    g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+    g.drawImage(img, 0, 0, w, h, null);
+    g.dispose();
+    for (int y = 0; y < h; y++) {
+      for (int x = 0; x < w; x++) {
+        int rgb = scaled.getRGB(x, y), r = (rgb >> 16) & 255, gr = (rgb >> 8) & 255, b = rgb & 255;
+        if (c == 1) {
+          dst[offset + y * w + x] = (float) ((0.299 * r + 0.587 * gr + 0.114 * b) / 255.0);
+        } else {
+          dst[offset + y * w + x] = r / 255f;
+          dst[offset + h * w + y * w + x] = gr / 255f;
+          dst[offset + 2 * h * w + y * w + x] = b / 255f;
+        }
+      }
+    }
+  }
+
+}
