@@ -19,6 +19,8 @@ import picocli.CommandLine.Option;
         + " metrics to --out.", "With no options: FashionNet on the built-in 'shapes' dataset (about a"
         + " minute on 2 cores)."})
 final class TrainCommand implements Callable<Integer> {
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
   @Option(names = "--preset", paramLabel = "NAME",
       description = "Start from the settings of an example: ${COMPLETION-CANDIDATES}; explicit options override"
           + " them.")
@@ -37,6 +39,10 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--image-size", paramLabel = "N",
       description = "Resize folder images to N x N (default: keep their size, which must then be the same).")
   Integer imageSize;
+
+  @Option(names = "--limit", paramLabel = "TRAIN[,TEST]", split = ",",
+      description = "Use a stratified random subset of TRAIN training (and TEST test) samples, for quick runs.")
+  int[] limit;
 
   @Option(names = "--model", paramLabel = "NAME|FILE.json",
       description = "fashionnet, lenet5, vgg-small, or an architecture file. Default: fashionnet.")
@@ -116,7 +122,7 @@ final class TrainCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     TrainingRun.Config config = TrainingRun.Config.from(this);
-    TrainingRun.run(config, System.out);
+    TrainingRun.run(config, spec.commandLine().getOut());
     return 0;
   }
 

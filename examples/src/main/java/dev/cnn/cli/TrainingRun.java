@@ -30,7 +30,7 @@ import dev.cnn.tensor.Log;
 import dev.cnn.tensor.Parallel;
 import dev.cnn.tensor.Rng;
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
@@ -60,7 +60,7 @@ final class TrainingRun {
   record Config(String preset, String dataset, Path dataDir, int imageSize, String model, int epochs, int batchSize,
       String optimizer, double lr, double momentum, double weightDecay, String lrSchedule, String classWeights,
       boolean oversample, String subsample, String augment, double valSplit, int earlyStopping, Metric monitor,
-      long seed, int threads, Path out, Path resume, boolean diagnostics) {
+      long seed, int threads, Path out, Path resume, boolean diagnostics, int limitTrain, int limitTest) {
 
     static Config from(TrainCommand o) {
       TrainCommand.Preset p = o.preset;
@@ -84,7 +84,8 @@ final class TrainingRun {
           pick(o.batchSize, 64), optimizer, pick(o.lr, 1e-3), pick(o.momentum, 0.0), weightDecay,
           pick(o.lrSchedule, "constant"), pick(o.classWeights, "none"), pick(o.oversample, false), subsample, augment,
           valSplit, early, monitor, seed, pick(o.threads, Parallel.threads()), out, o.resume,
-          pick(o.diagnostics, false));
+          pick(o.diagnostics, false), o.limit != null && o.limit.length > 0 ? o.limit[0] : 0,
+          o.limit != null && o.limit.length > 1 ? o.limit[1] : 0);
       c.check();
       return c;
     }
@@ -101,6 +102,7 @@ final class TrainingRun {
       if (!(momentum >= 0 && momentum < 1)) throw bad("--momentum", momentum, "a value in [0, 1)");
       if (!(weightDecay >= 0) || Double.isInfinite(weightDecay)) throw bad("--weight-decay", weightDecay, "a finite value >= 0");
       if (!(valSplit >= 0 && valSplit < 1)) throw bad("--val-split", valSplit, "a fraction in [0, 1)");
+      if (limitTrain < 0 || limitTest < 0) throw bad("--limit", limitTrain + "," + limitTest, "sample counts >= 1");
       if (earlyStopping < 0) throw bad("--early-stopping", earlyStopping, "a patience in epochs >= 0");
       if (monitor.needsValidation() && earlyStopping > 0 && valSplit == 0) {
         throw new IllegalArgumentException("--monitor " + monitor.key() + " needs validation data: add --val-split"
@@ -139,6 +141,7 @@ final class TrainingRun {
       m.put("out", out.toString());
       m.put("resume", resume == null ? null : resume.toString());
       m.put("diagnostics", diagnostics);
+      m.put("limit", List.of(limitTrain, limitTest));
       return m;
     }
   }
@@ -146,7 +149,7 @@ final class TrainingRun {
   /** What a run measured, as written to metrics.json. */
   record Result(Evaluation test, List<EpochMetrics> history, int bestEpoch, Path out) {}
 
-  static Result run(Config c, PrintStream out) throws IOException {
+  static Result run(Config c, PrintWriter out) throws IOException {
     Parallel.setThreads(c.threads());
     Rng rng = new Rng(c.seed());
     Log.info("loading " + c.dataset());
@@ -155,6 +158,8 @@ final class TrainingRun {
     List<String> names = train.classNames();
     int classes = names.size();
 
+    if (c.limitTrain() > 0) train = limit(train, c.limitTrain(), rng.split());
+    if (c.limitTest() > 0) test = limit(test, c.limitTest(), rng.split());
     if (!c.subsample().isEmpty()) {
       int[] keep = Splits.subsample(train.labels(), Splits.parseFractions(c.subsample(), names), rng.split());
       train = train.subset(keep);
@@ -226,7 +231,14 @@ final class TrainingRun {
     Metrics.write(c.out().resolve("metrics.json"), eval, result.history(), bestEpoch, train.size(), c.seed(), c.asMap());
     out.println();
     out.println("wrote the model, history and metrics to " + c.out().toAbsolutePath());
+    out.flush();
     return new Result(eval, result.history(), bestEpoch, c.out());
+  }
+
+  /** A stratified random subset of n samples (all of them when n >= the size). */
+  private static Dataset limit(Dataset d, int n, Rng rng) {
+    if (n >= d.size()) return d;
+    return d.subset(Splits.stratified(d.labels(), (double) n / d.size(), rng).validation());
   }
 
   static Optimizer optimizer(Config c, Sequential model) {

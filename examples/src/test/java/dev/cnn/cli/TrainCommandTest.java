@@ -1,0 +1,77 @@
+package dev.cnn.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** End to end through the command line: train on a small shapes set, then use what it wrote. */
+class TrainCommandTest {
+  @Test
+  void trainsOnShapesAndWritesMetricsThatTheOtherCommandsCanUse(@TempDir Path dir) throws Exception {
+    Path out = dir.resolve("run");
+    CnnTest.Run r = CnnTest.run("train", "--limit", "2400,480", "--epochs", "2", "--seed", "7", "--threads", "2",
+        "--out", out.toString());
+    assertEquals(0, r.exitCode(), r.err());
+    assertTrue(r.out().contains("precision") && r.out().contains("confusion matrix"), r.out());
+    assertTrue(r.out().contains(out.toAbsolutePath().toString()), "says where it wrote: " + r.out());
+    for (String f : List.of("model.safetensors", "model.json", "history.csv", "history.json", "metrics.json", "classes.json")) {
+      assertTrue(Files.isRegularFile(out.resolve(f)), f + " missing");
+    }
+
+    JsonNode m = new ObjectMapper().readTree(out.resolve("metrics.json").toFile());
+    for (String key : List.of("test_accuracy", "test_loss", "per_class", "confusion_matrix", "epochs_run",
+        "best_epoch", "seconds_per_epoch", "images_per_second", "seed", "config")) {
+      assertTrue(m.has(key), "metrics.json lacks " + key);
+    }
+    double accuracy = m.get("test_accuracy").asDouble();
+    assertTrue(accuracy > 0.35 && accuracy <= 1, "8 classes: chance is 0.125, got " + accuracy);
+    assertTrue(m.get("test_loss").asDouble() > 0);
+    assertEquals(8, m.get("per_class").size());
+    int total = 0;
+    for (JsonNode c : m.get("per_class")) {
+      for (String k : List.of("label", "name", "precision", "recall", "f1", "support")) assertTrue(c.has(k), k);
+      assertTrue(c.get("recall").asDouble() >= 0 && c.get("recall").asDouble() <= 1);
+      total += c.get("support").asInt();
+    }
+    assertEquals(8, m.get("confusion_matrix").size());
+    int matrixTotal = 0;
+    for (JsonNode row : m.get("confusion_matrix")) for (JsonNode v : row) matrixTotal += v.asInt();
+    assertEquals(total, matrixTotal);
+    assertEquals(2, m.get("epochs_run").asInt());
+    assertEquals(2, m.get("seconds_per_epoch").size());
+    assertTrue(m.get("images_per_second").asDouble() > 0);
+    assertEquals(7, m.get("seed").asLong());
+    assertEquals("shapes", m.get("config").get("dataset").asText());
+    assertEquals(64, m.get("config").get("batch_size").asInt());
+
+    CnnTest.Run summary = CnnTest.run("summary", "--model", out.toString());
+    assertEquals(0, summary.exitCode(), summary.err());
+    CnnTest.Run eval = CnnTest.run("evaluate", "--model", out.toString(), "--seed", "7");
+    assertEquals(0, eval.exitCode(), eval.err());
+    assertTrue(Files.isRegularFile(out.resolve("evaluation.json")));
+  }
+
+  @Test
+  void badOptionsGetOneMessageAndNoStackTrace(@TempDir Path dir) {
+    for (String[] args : new String[][] {
+        {"train", "--optimizer", "adagrad", "--out", dir.toString()},
+        {"train", "--lr", "-1", "--out", dir.toString()},
+        {"train", "--early-stopping", "3", "--val-split", "0", "--out", dir.toString()},
+        {"train", "--lr-schedule", "cosine:x", "--out", dir.toString()},
+        {"train", "--dataset", "folder:" + dir.resolve("missing"), "--out", dir.toString()},
+        {"train", "--model", "resnet", "--limit", "100", "--out", dir.toString()}}) {
+      CnnTest.Run r = CnnTest.run(args);
+      assertEquals(1, r.exitCode(), String.join(" ", args) + "\n" + r.err());
+      assertTrue(r.err().contains("cnn train: error: "), r.err());
+      assertFalse(r.err().contains("\tat "), "no stack trace expected:\n" + r.err());
+    }
+  }
+}
