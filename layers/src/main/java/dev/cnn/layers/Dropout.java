@@ -18,9 +18,12 @@ import java.util.Map;
  * takes one {@code nextDouble()} per element, in row-major order, keeping the element when the
  * draw is {@code >= p} (see {@code Ops.dropout}).
  *
+ * <p>The generator's position is part of a training checkpoint ({@link RandomState}): a run
+ * resumed from one draws the masks the uninterrupted run would have drawn.
+ *
  * <p>Default as PyTorch's {@code nn.Dropout}: p = 0.5.
  */
-public final class Dropout extends Layer {
+public final class Dropout extends Layer implements RandomState {
   private final double p;
   private Rng rng;
 
@@ -79,6 +82,26 @@ public final class Dropout extends Layer {
           + " build it (the model's seed gives each dropout layer its own generator)");
     }
     return Ops.dropout(x, p, mode, rng);
+  }
+
+  @Override
+  public long[] randomState() {
+    return rng == null ? null : rng.state();
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * @throws IllegalStateException before the layer is part of a built model (a model built from
+   *     an architecture file is built)
+   */
+  @Override
+  public void restoreRandomState(long[] state) {
+    if (rng == null) {
+      throw new IllegalStateException("Dropout: cannot restore the random state of a layer that is not part of a"
+          + " built model yet; build the model first");
+    }
+    this.rng = Rng.fromState(state);
   }
 
   @Override

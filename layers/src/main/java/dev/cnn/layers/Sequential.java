@@ -171,6 +171,54 @@ public final class Sequential {
     });
   }
 
+  /**
+   * The generator state of every layer that draws random numbers while running
+   * ({@link RandomState}, e.g. {@link Dropout}), by layer name in layer order: with
+   * {@link #stateDict()}, what a checkpoint needs to continue a training run bit for bit. The
+   * arrays are copies.
+   */
+  public Map<String, long[]> randomStates() {
+    Map<String, long[]> out = new LinkedHashMap<>();
+    for (int i = 0; i < layers.size(); i++) {
+      if (layers.get(i) instanceof RandomState r) {
+        long[] state = r.randomState();
+        if (state != null) out.put(names.get(i), state);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Puts back what {@link #randomStates()} returned: every layer that draws random numbers must
+   * have an entry, under its name, and no other name may appear.
+   *
+   * @param source where the states came from, for error messages (a file name)
+   * @throws IllegalArgumentException naming the source and the layer that is missing, not a
+   *     random layer, or has an invalid state; nothing is changed then
+   */
+  public void restoreRandomStates(Map<String, long[]> states, String source) {
+    Map<String, long[]> own = randomStates();
+    for (String name : own.keySet()) {
+      if (!states.containsKey(name)) {
+        throw new IllegalArgumentException(source + ": no random state for layer '" + name + "' ("
+            + layers.get(names.indexOf(name)).type().label() + "); the model's random layers are " + own.keySet());
+      }
+    }
+    for (Map.Entry<String, long[]> e : states.entrySet()) {
+      if (!own.containsKey(e.getKey())) {
+        throw new IllegalArgumentException(source + ": random state for layer '" + e.getKey() + "', which "
+            + (names.contains(e.getKey()) ? "draws no random numbers" : "this model does not have")
+            + "; the model's random layers are " + own.keySet());
+      }
+      long[] st = e.getValue();
+      if (st == null || st.length != 2 || (st[1] & 1) == 0) {
+        throw new IllegalArgumentException(source + ": random state of layer '" + e.getKey() + "' is "
+            + Arrays.toString(st) + "; expected two integers {seed, gamma} with an odd gamma");
+      }
+    }
+    states.forEach((name, st) -> ((RandomState) layers.get(names.indexOf(name))).restoreRandomState(st.clone()));
+  }
+
   /** Clears every parameter's gradient (before the next backward pass). */
   public void zeroGrad() {
     parameters().values().forEach(Variable::zeroGrad);

@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cnn.engine.Mode;
 import dev.cnn.engine.Ops;
@@ -13,6 +15,9 @@ import dev.cnn.tensor.DType;
 import dev.cnn.tensor.Rng;
 import dev.cnn.tensor.Tensor;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class DropoutTest {
@@ -74,5 +79,63 @@ class DropoutTest {
         assertThrows(IllegalStateException.class, () -> new Dropout(0.5).forward(ONES, Mode.TRAIN));
     assertEquals("Dropout: no random generator yet; add the layer to a Sequential and build it (the model's seed"
         + " gives each dropout layer its own generator)", e.getMessage());
+  }
+
+  /**
+   * A model's random states, saved after some batches and restored into another model (of
+   * another seed), continue the stream: the next masks are those the first model draws next.
+   */
+  @Test
+  void restoredRandomStatesContinueTheMaskStream() {
+    Sequential a = Sequential.builder(1000).add(new Dropout(0.5)).add(new ReLU()).add("drop2", new Dropout(0.2))
+        .build(5);
+    a.forward(ONES, Mode.TRAIN);
+    Map<String, long[]> saved = a.randomStates();
+    assertEquals(List.of("0", "drop2"), List.copyOf(saved.keySet()), "only the dropout layers, by name");
+    float[] next = a.forward(ONES, Mode.TRAIN).value().floatData();
+
+    Sequential b = Sequential.builder(1000).add(new Dropout(0.5)).add(new ReLU()).add("drop2", new Dropout(0.2))
+        .build(77);
+    assertFalse(Arrays.equals(next, copyForward(b)), "another seed draws other masks");
+    b.restoreRandomStates(saved, "test");
+    assertArrayEquals(next, b.forward(ONES, Mode.TRAIN).value().floatData());
+    saved.get("0")[0]++; // the map holds copies: changing it changes no layer
+    assertArrayEquals(a.randomStates().get("drop2"), b.randomStates().get("drop2"));
+    assertArrayEquals(a.randomStates().get("0"), b.randomStates().get("0"));
+  }
+
+  /** The next TRAIN output, without moving the generators on. */
+  private static float[] copyForward(Sequential m) {
+    Map<String, long[]> keep = m.randomStates();
+    float[] y = m.forward(ONES, Mode.TRAIN).value().floatData();
+    m.restoreRandomStates(keep, "test");
+    return y;
+  }
+
+  @Test
+  void restoringRandomStatesChecksTheLayerNamesAndValues() {
+    Sequential m = Sequential.builder(1000).add(new ReLU()).add(new Dropout(0.5)).build(1);
+    long[] before = m.randomStates().get("1");
+    IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
+        () -> m.restoreRandomStates(Map.of(), "run/state.json"));
+    assertTrue(missing.getMessage().contains("run/state.json: no random state for layer '1' (dropout)"),
+        missing.getMessage());
+    Map<String, long[]> extra = new LinkedHashMap<>(m.randomStates());
+    extra.put("0", new long[] {1, 3});
+    IllegalArgumentException notRandom = assertThrows(IllegalArgumentException.class,
+        () -> m.restoreRandomStates(extra, "run/state.json"));
+    assertTrue(notRandom.getMessage().contains("layer '0', which draws no random numbers"), notRandom.getMessage());
+    IllegalArgumentException even = assertThrows(IllegalArgumentException.class,
+        () -> m.restoreRandomStates(Map.of("1", new long[] {1, 2}), "run/state.json"));
+    assertTrue(even.getMessage().contains("random state of layer '1' is [1, 2]; expected two integers {seed, gamma}"
+        + " with an odd gamma"), even.getMessage());
+    assertArrayEquals(before, m.randomStates().get("1"), "a rejected restore changes nothing");
+  }
+
+  @Test
+  void anUnbuiltLayerHasNoRandomStateToSaveOrRestore() {
+    Dropout d = new Dropout(0.5);
+    assertNull(d.randomState());
+    assertThrows(IllegalStateException.class, () -> d.restoreRandomState(new long[] {1, 3}));
   }
 }

@@ -1,6 +1,7 @@
 package dev.cnn.optim;
 
 import dev.cnn.engine.Variable;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -50,6 +51,17 @@ public final class Adam extends Optimizer {
   /** Whether the weight decay is decoupled (AdamW). */
   public boolean decoupled() {
     return decoupled;
+  }
+
+  @Override
+  public Map<String, Object> hyperparameters() {
+    Map<String, Object> h = new LinkedHashMap<>();
+    h.put("beta1", beta1);
+    h.put("beta2", beta2);
+    h.put("eps", eps);
+    h.put("weight_decay", weightDecay);
+    h.put("amsgrad", amsgrad);
+    return h;
   }
 
   @Override

@@ -1,7 +1,10 @@
 package dev.cnn.optim;
 
+import dev.cnn.layers.Sequential;
 import dev.cnn.tensor.Log;
 import dev.cnn.tensor.Tensor;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 
@@ -20,9 +23,11 @@ import java.util.Map;
  * then).
  *
  * <p>The counters carry over from one {@link Trainer#fit} to the next (a resumed run continues
- * them); use a new instance for an unrelated run.
+ * them); use a new instance for an unrelated run. A {@link Checkpoint} saves them (best value,
+ * best epoch, wait, stopped epoch) and the copy of the best weights, so that a new instance
+ * restored from it continues where the saved one was.
  */
-public final class EarlyStopping implements Callback {
+public final class EarlyStopping implements StatefulCallback {
   private final Metric monitor;
   private final Metric.Direction direction;
   private final int patience;
@@ -123,6 +128,78 @@ public final class EarlyStopping implements Callback {
     this.wait = waited;
     this.stoppedEpoch = stoppedAt;
     this.bestWeights = weights;
+  }
+
+  @Override
+  public String stateKey() {
+    return "early_stopping";
+  }
+
+  @Override
+  public Map<String, Object> saveState() {
+    Map<String, Object> s = new LinkedHashMap<>();
+    s.put("monitor", monitor.key());
+    s.put("mode", direction.name().toLowerCase(Locale.ROOT));
+    s.put("restore_best_weights", restoreBestWeights);
+    s.put("best", best);
+    s.put("best_epoch", bestEpoch);
+    s.put("wait", wait);
+    s.put("stopped_epoch", stoppedEpoch);
+    return s;
+  }
+
+  /** The copy of the best weights, by the model's tensor names (none unless restoring). */
+  @Override
+  public Map<String, Tensor> saveTensors() {
+    return bestWeights == null ? Map.of() : bestWeights;
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * @throws IllegalArgumentException if the saved state watched another metric or direction, or
+   *     differs in restoring the best weights, or its copy of the best weights does not have the
+   *     model's tensor names and shapes
+   */
+  @Override
+  public void restoreState(Map<String, Object> scalars, Map<String, Tensor> tensors, Sequential model) {
+    String savedMonitor = StatefulCallback.text(scalars, "monitor");
+    String savedMode = StatefulCallback.text(scalars, "mode");
+    boolean savedRestore = StatefulCallback.bool(scalars, "restore_best_weights");
+    String mode = direction.name().toLowerCase(Locale.ROOT);
+    if (!savedMonitor.equals(monitor.key()) || !savedMode.equals(mode) || savedRestore != restoreBestWeights) {
+      throw new IllegalArgumentException("the saved early stopping watched " + savedMonitor + " (" + savedMode
+          + ", restoreBestWeights " + savedRestore + "), this one watches " + monitor.key() + " (" + mode
+          + ", restoreBestWeights " + restoreBestWeights + "); resume with the same early-stopping settings");
+    }
+    Map<String, Tensor> weights = null;
+    if (!tensors.isEmpty()) {
+      if (!restoreBestWeights) {
+        throw new IllegalArgumentException("the saved early stopping holds best weights, but restoreBestWeights is off");
+      }
+      Map<String, Tensor> own = model.stateDict();
+      if (!own.keySet().equals(tensors.keySet())) {
+        throw new IllegalArgumentException("the saved best weights are the tensors " + tensors.keySet()
+            + ", the model's are " + own.keySet());
+      }
+      weights = new LinkedHashMap<>();
+      for (Map.Entry<String, Tensor> e : own.entrySet()) {
+        Tensor t = tensors.get(e.getKey());
+        if (!Arrays.equals(t.shape(), e.getValue().shape()) || t.dtype() != e.getValue().dtype()) {
+          throw new IllegalArgumentException("the saved best weight '" + e.getKey() + "' is " + t.dtype() + " "
+              + Arrays.toString(t.shape()) + ", the model's is " + e.getValue().dtype() + " "
+              + Arrays.toString(e.getValue().shape()));
+        }
+        weights.put(e.getKey(), t.copy());
+      }
+    }
+    int bestAt = StatefulCallback.integer(scalars, "best_epoch");
+    if (restoreBestWeights && bestAt >= 0 && weights == null) {
+      throw new IllegalArgumentException("the saved early stopping has a best epoch (" + (bestAt + 1)
+          + ") but no copy of its weights");
+    }
+    restore(StatefulCallback.number(scalars, "best"), bestAt, StatefulCallback.integer(scalars, "wait"),
+        StatefulCallback.integer(scalars, "stopped_epoch"), weights);
   }
 
   /** Options, validated as they are set. */

@@ -59,6 +59,18 @@ public abstract sealed class Optimizer permits Sgd, Adam, RmsProp {
     this.lr = Hyper.nonNegative(label, "learning rate", value);
   }
 
+  /** The optimiser's name: {@code "SGD"}, {@code "Adam"}, {@code "AdamW"} or {@code "RMSprop"}. */
+  public final String name() {
+    return label;
+  }
+
+  /**
+   * The rule's settings other than the learning rate, by PyTorch's names ({@code "betas"} as
+   * {@code "beta1"} and {@code "beta2"}, {@code "weight_decay"}, ...): what a checkpoint records
+   * so that a resumed run can be checked to use the same optimiser.
+   */
+  public abstract Map<String, Object> hyperparameters();
+
   /** Updates performed so far. */
   public final long steps() {
     return steps;

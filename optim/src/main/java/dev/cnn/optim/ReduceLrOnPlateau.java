@@ -1,7 +1,11 @@
 package dev.cnn.optim;
 
+import dev.cnn.layers.Sequential;
 import dev.cnn.tensor.Log;
+import dev.cnn.tensor.Tensor;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Multiplies the learning rate by {@code factor} when a metric has not improved (by more than
@@ -20,9 +24,10 @@ import java.util.Locale;
  * cooldown epoch already counts: after a reduction at epoch r, the next can come at epoch
  * {@code r + max(cooldown - 1, 0) + patience} at the earliest (a cooldown of 1 has no effect; of
  * 2, one epoch is ignored). The rate works through the trainer's learning-rate multiplier, so it
- * composes with a schedule.
+ * composes with a schedule. A {@link Checkpoint} saves the counters (best, wait, cooldown left;
+ * the scale itself is the trainer's), so that a new instance restored from it continues.
  */
-public final class ReduceLrOnPlateau implements Callback {
+public final class ReduceLrOnPlateau implements StatefulCallback {
   private final Metric monitor;
   private final double factor;
   private final int patience;
@@ -90,5 +95,57 @@ public final class ReduceLrOnPlateau implements Callback {
       cooldownLeft = cooldown;
       wait = 0;
     }
+  }
+
+  /** The best value seen. */
+  public double best() {
+    return best;
+  }
+
+  /** Epochs without improvement counted towards the next reduction. */
+  public int waited() {
+    return wait;
+  }
+
+  /** Epochs of cooldown still to come. */
+  public int cooldownLeft() {
+    return cooldownLeft;
+  }
+
+  @Override
+  public String stateKey() {
+    return "reduce_lr_on_plateau";
+  }
+
+  @Override
+  public Map<String, Object> saveState() {
+    Map<String, Object> s = new LinkedHashMap<>();
+    s.put("monitor", monitor.key());
+    s.put("best", best);
+    s.put("wait", wait);
+    s.put("cooldown_left", cooldownLeft);
+    return s;
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * @throws IllegalArgumentException if the saved state watched another metric
+   */
+  @Override
+  public void restoreState(Map<String, Object> scalars, Map<String, Tensor> tensors, Sequential model) {
+    String saved = StatefulCallback.text(scalars, "monitor");
+    if (!saved.equals(monitor.key())) {
+      throw new IllegalArgumentException("the saved reduce-on-plateau watched " + saved + ", this one watches "
+          + monitor.key() + "; resume with the same settings");
+    }
+    double b = StatefulCallback.number(scalars, "best");
+    int w = StatefulCallback.integer(scalars, "wait"), c = StatefulCallback.integer(scalars, "cooldown_left");
+    if (w < 0 || c < 0) {
+      throw new IllegalArgumentException("wait = " + w + ", cooldown_left = " + c + "; expected both >= 0");
+    }
+    best = b;
+    wait = w;
+    cooldownLeft = c;
   }
 }

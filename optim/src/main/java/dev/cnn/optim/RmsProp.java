@@ -1,6 +1,7 @@
 package dev.cnn.optim;
 
 import dev.cnn.engine.Variable;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -35,6 +36,17 @@ public final class RmsProp extends Optimizer {
 
   public static Builder builder(double lr) {
     return new Builder(lr);
+  }
+
+  @Override
+  public Map<String, Object> hyperparameters() {
+    Map<String, Object> h = new LinkedHashMap<>();
+    h.put("alpha", alpha);
+    h.put("eps", eps);
+    h.put("momentum", momentum);
+    h.put("centered", centered);
+    h.put("weight_decay", weightDecay);
+    return h;
   }
 
   @Override

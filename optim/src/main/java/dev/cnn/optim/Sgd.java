@@ -1,6 +1,7 @@
 package dev.cnn.optim;
 
 import dev.cnn.engine.Variable;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -33,6 +34,16 @@ public final class Sgd extends Optimizer {
   /** Plain SGD with this learning rate; add momentum and the rest on the builder. */
   public static Builder builder(double lr) {
     return new Builder(lr);
+  }
+
+  @Override
+  public Map<String, Object> hyperparameters() {
+    Map<String, Object> h = new LinkedHashMap<>();
+    h.put("momentum", momentum);
+    h.put("dampening", dampening);
+    h.put("nesterov", nesterov);
+    h.put("weight_decay", weightDecay);
+    return h;
   }
 
   @Override

@@ -73,7 +73,7 @@ public final class Trainer {
   public Result fit(Iterable<Batch> train, Iterable<Batch> validation, TrainingState state) {
     if (Double.isNaN(state.baseLr)) state.baseLr = baseLr;
     final double base = state.baseLr;
-    TrainingContext ctx = new TrainingContext(model, optimizer, state.history);
+    TrainingContext ctx = new TrainingContext(model, optimizer, state.history, state, callbacks);
     ctx.setLearningRateScale(state.lrScale);
     int batchesPerEpoch = train instanceof Collection ? ((Collection<?>) train).size() : -1;
     callbacks.forEach(c -> c.onTrainBegin(ctx));
@@ -132,6 +132,8 @@ public final class Trainer {
       progress.epochEnd(m, epochs);
       for (Callback c : callbacks) c.onEpochEnd(ctx, m);
       state.lrScale = ctx.learningRateScale();
+      state.stopReason = ctx.stopReason();
+      for (Callback c : callbacks) c.onEpochComplete(ctx, m);
     }
     callbacks.forEach(c -> c.onTrainEnd(ctx));
     return new Result(List.copyOf(state.history), ctx.stopReason(), List.copyOf(state.diagnostics));
@@ -154,6 +156,7 @@ public final class Trainer {
     final List<Diagnostics.Epoch> diagnostics = new ArrayList<>();
     double lrScale = 1;
     double baseLr = Double.NaN;
+    String stopReason;
 
     public List<EpochMetrics> history() {
       return List.copyOf(history);
@@ -166,6 +169,20 @@ public final class Trainer {
     /** The base learning rate of the run (before schedule and scale), NaN before the first fit. */
     public double baseLearningRate() {
       return baseLr;
+    }
+
+    /** The number of epochs done (the next fit starts at this epoch index). */
+    public int epochsDone() {
+      return history.size();
+    }
+
+    /**
+     * Why a callback stopped the run at the end of the last epoch recorded, or null: a
+     * checkpoint keeps it, so that a run that was stopped (early stopping, a NaN loss) is not
+     * resumed by accident. {@link Trainer#fit} itself does not look at it.
+     */
+    public String stopReason() {
+      return stopReason;
     }
 
     /**

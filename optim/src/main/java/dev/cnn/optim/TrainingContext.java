@@ -9,13 +9,23 @@ public final class TrainingContext {
   private final Sequential model;
   private final Optimizer optimizer;
   private final List<EpochMetrics> history;
+  private final Trainer.TrainingState state;
+  private final List<Callback> callbacks;
   private String stopReason;
   private double lrScale = 1;
 
+  /** A context outside a trainer (for tests of single callbacks): no training state, no other callbacks. */
   TrainingContext(Sequential model, Optimizer optimizer, List<EpochMetrics> history) {
+    this(model, optimizer, history, null, List.of());
+  }
+
+  TrainingContext(Sequential model, Optimizer optimizer, List<EpochMetrics> history, Trainer.TrainingState state,
+      List<Callback> callbacks) {
     this.model = model;
     this.optimizer = optimizer;
     this.history = history;
+    this.state = state;
+    this.callbacks = callbacks;
   }
 
   public Sequential model() {
@@ -47,6 +57,19 @@ public final class TrainingContext {
 
   void setLearningRateScale(double scale) {
     this.lrScale = scale;
+  }
+
+  /**
+   * The run's training state (epochs done, learning-rate scale, base rate), for checkpoints;
+   * null outside {@link Trainer#fit}.
+   */
+  Trainer.TrainingState trainingState() {
+    return state;
+  }
+
+  /** The trainer's callbacks, in order (for checkpoints, which save their state). */
+  List<Callback> callbacks() {
+    return callbacks;
   }
 
   /** Asks the loop to stop: after this batch's forward pass (no step) or after this epoch. */
