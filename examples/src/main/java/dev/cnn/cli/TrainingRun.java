@@ -13,6 +13,8 @@ import dev.cnn.layers.Sequential;
 import dev.cnn.layers.io.ModelFiles;
 import dev.cnn.optim.Adam;
 import dev.cnn.optim.Callback;
+import dev.cnn.optim.Checkpoint;
+import dev.cnn.optim.CheckpointCallback;
 import dev.cnn.optim.EarlyStopping;
 import dev.cnn.optim.EpochMetrics;
 import dev.cnn.optim.Evaluation;
@@ -176,8 +178,22 @@ final class TrainingRun {
         test.size(), ClassBalance.imbalanceRatio(counts)));
     WeightedSampler sampler = c.oversample() ? WeightedSampler.oversample(train.labels(), classes, c.seed()) : null;
 
-    Sequential model = c.model().endsWith(".json")
-        ? ModelFiles.readArchitecture(Path.of(c.model()))
+    Checkpoint.Loaded resumed = null;
+    if (c.resume() != null) {
+      resumed = Checkpoint.load(c.resume().resolve(CHECKPOINT));
+      if (resumed.stopReason() != null) {
+        throw new IllegalArgumentException(c.resume() + ": that run already ended (" + resumed.stopReason()
+            + "); nothing to resume");
+      }
+      String saved = resumed.extra().get("config");
+      String now = resumableConfig(c);
+      if (saved != null && !saved.equals(now)) {
+        throw new IllegalArgumentException(c.resume() + ": the run was started with other options; resume it with the"
+            + " same ones. Saved: " + saved + "; given: " + now);
+      }
+    }
+    Sequential model = resumed != null ? resumed.model()
+        : c.model().endsWith(".json") ? ModelFiles.readArchitecture(Path.of(c.model()))
         : Architectures.byName(c.model(), train.sampleShape(), classes, c.seed());
     CrossEntropyLoss.Builder lossBuilder = CrossEntropyLoss.builder();
     if (!c.classWeights().equals("none")) {
@@ -197,6 +213,13 @@ final class TrainingRun {
       early = EarlyStopping.on(c.monitor()).patience(c.earlyStopping()).restoreBestWeights(true).build();
       callbacks.add(early);
     }
+    callbacks.add(new CheckpointCallback(c.out().resolve(CHECKPOINT), Map.of("config", resumableConfig(c))));
+    Trainer.TrainingState state = new Trainer.TrainingState();
+    if (resumed != null) {
+      resumed.restore(model, optimizer, callbacks);
+      state = resumed.trainingState();
+      out.println("resuming " + c.resume() + " after epoch " + resumed.epochsDone());
+    }
     Trainer trainer = Trainer.builder(model, loss, optimizer).epochs(c.epochs()).schedule(schedule(c))
         .callbacks(callbacks.toArray(new Callback[0])).progress(Progress.auto()).diagnostics(c.diagnostics())
         .build();
@@ -208,10 +231,12 @@ final class TrainingRun {
     DataLoader.Builder loaderBuilder = DataLoader.builder(train).batchSize(c.batchSize()).seed(c.seed())
         .augmentation(augmentation);
     if (sampler != null) loaderBuilder.sampler(sampler); // each epoch its own draw of the repeated minority samples
+    int firstEpoch = state.history().size();
     try (DataLoader trainLoader = loaderBuilder.build();
          DataLoader valLoader = validation == null ? null
              : DataLoader.builder(validation).batchSize(256).shuffle(false).build()) {
-      result = trainer.fit(trainLoader, valLoader);
+      trainLoader.setEpoch(firstEpoch); // epoch e's order and augmentation depend only on (seed, e)
+      result = trainer.fit(trainLoader, valLoader, state);
     }
     if (result.stopReason() != null) out.println(result.stopReason());
 
@@ -233,6 +258,16 @@ final class TrainingRun {
     out.println("wrote the model, history and metrics to " + c.out().toAbsolutePath());
     out.flush();
     return new Result(eval, result.history(), bestEpoch, c.out());
+  }
+
+  /** The checkpoint's directory inside --out. */
+  static final String CHECKPOINT = "checkpoint";
+
+  /** The options a resumed run must share with the saved one (all but epochs, threads, out and resume). */
+  static String resumableConfig(Config c) {
+    Map<String, Object> m = new LinkedHashMap<>(c.asMap());
+    for (String k : List.of("epochs", "threads", "out", "resume")) m.remove(k);
+    return m.toString();
   }
 
   /** A stratified random subset of n samples (all of them when n >= the size). */

@@ -60,6 +60,30 @@ class TrainCommandTest {
   }
 
   @Test
+  void aResumedRunEndsWithTheWeightsOfTheUninterruptedOne(@TempDir Path dir) throws Exception {
+    Path straight = dir.resolve("straight"), interrupted = dir.resolve("interrupted");
+    String[] common = {"--limit", "640,160", "--seed", "3", "--augment", "rotate=10,hflip", "--val-split", "0.2",
+        "--early-stopping", "5"};
+    assertEquals(0, CnnTest.run(concat(new String[] {"train", "--epochs", "3", "--out", straight.toString()}, common)).exitCode());
+    assertEquals(0, CnnTest.run(concat(new String[] {"train", "--epochs", "2", "--out", interrupted.toString()}, common)).exitCode());
+    CnnTest.Run resumed = CnnTest.run(concat(new String[] {"train", "--epochs", "3", "--resume", interrupted.toString()}, common));
+    assertEquals(0, resumed.exitCode(), resumed.err());
+    assertTrue(resumed.out().contains("resuming"), resumed.out());
+    assertTrue(java.util.Arrays.equals(Files.readAllBytes(straight.resolve("model.safetensors")),
+        Files.readAllBytes(interrupted.resolve("model.safetensors"))), "weights differ after resuming");
+    CnnTest.Run changed = CnnTest.run(concat(new String[] {"train", "--epochs", "3", "--lr", "0.01", "--resume",
+        interrupted.toString()}, common));
+    assertEquals(1, changed.exitCode());
+    assertTrue(changed.err().contains("other options"), changed.err());
+  }
+
+  private static String[] concat(String[] a, String[] b) {
+    String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
+
+  @Test
   void badOptionsGetOneMessageAndNoStackTrace(@TempDir Path dir) {
     for (String[] args : new String[][] {
         {"train", "--optimizer", "adagrad", "--out", dir.toString()},
