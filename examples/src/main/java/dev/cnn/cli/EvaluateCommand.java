@@ -16,6 +16,8 @@ import picocli.CommandLine.Option;
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
     description = "Evaluate a trained model (a 'cnn train' output directory) on a dataset's test split.")
 final class EvaluateCommand implements Callable<Integer> {
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
   @Option(names = "--model", required = true, paramLabel = "DIR", description = "The --out directory of 'cnn train'.")
   Path model;
 
@@ -39,6 +41,7 @@ final class EvaluateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    java.io.PrintWriter stdout = spec.commandLine().getOut();
     if (threads != null) Parallel.setThreads(threads);
     ModelDir md = ModelDir.load(model);
     DataChoice data = DataChoice.load(dataset, dataDir, imageSize, seed);
@@ -52,10 +55,11 @@ final class EvaluateCommand implements Callable<Integer> {
     try (DataLoader loader = DataLoader.builder(data.test()).batchSize(256).shuffle(false).build()) {
       eval = Evaluator.evaluate(md.model(), CrossEntropyLoss.of(), loader, data.test().classNames());
     }
-    System.out.print(eval.table());
+    stdout.print(eval.table());
     Path file = out != null ? out : model.resolve("evaluation.json");
     Metrics.write(file, eval, List.of(), -1, 0, seed, java.util.Map.of("model", model.toString(), "dataset", dataset));
-    System.out.println("wrote " + file.toAbsolutePath());
+    stdout.println("wrote " + file.toAbsolutePath());
+    stdout.flush();
     return 0;
   }
 }

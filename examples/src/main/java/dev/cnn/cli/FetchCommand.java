@@ -12,6 +12,8 @@ import picocli.CommandLine.Parameters;
     description = "Download fashion-mnist or mnist from its official address into the user cache"
         + " (~/.cache/cnn/datasets), checking every file's SHA-256.")
 final class FetchCommand implements Callable<Integer> {
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
   @Parameters(paramLabel = "NAME", description = "fashion-mnist or mnist")
   String name;
 
@@ -24,8 +26,10 @@ final class FetchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    java.io.PrintWriter stdout = spec.commandLine().getOut();
     Path dir = Fetch.fetch(name, dataDir, baseUrl);
-    System.out.println(name + " is in " + dir.toAbsolutePath());
+    stdout.println(name + " is in " + dir.toAbsolutePath());
+    stdout.flush();
     return 0;
   }
 }

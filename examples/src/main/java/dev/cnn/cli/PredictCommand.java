@@ -32,6 +32,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "predict", mixinStandardHelpOptions = true,
     description = "Print the most likely classes, with probabilities, of image files (PNG, JPEG, BMP, GIF).")
 final class PredictCommand implements Callable<Integer> {
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
   @Option(names = "--model", required = true, paramLabel = "DIR", description = "The --out directory of 'cnn train'.")
   Path model;
 
@@ -46,6 +48,7 @@ final class PredictCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    java.io.PrintWriter stdout = spec.commandLine().getOut();
     if (top < 1) throw new IllegalArgumentException("--top " + top + ": expected at least 1");
     ModelDir md = ModelDir.load(model);
     int[] shape = md.model().inputShape();
@@ -75,13 +78,14 @@ final class PredictCommand implements Callable<Integer> {
         classes.addObject().put("label", c).put("name", md.classNames().get(c)).put("probability", p);
         line.append(String.format(Locale.ROOT, "  %s %.1f%%", md.classNames().get(c), 100 * p));
       }
-      if (!json) System.out.println(line);
+      if (!json) stdout.println(line);
     }
     if (json) {
       ObjectNode root = mapper.createObjectNode();
       root.set("predictions", results);
-      System.out.println(mapper.writeValueAsString(root));
+      stdout.println(mapper.writeValueAsString(root));
     }
+    stdout.flush();
     return 0;
   }
 

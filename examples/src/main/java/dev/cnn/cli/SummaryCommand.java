@@ -12,6 +12,8 @@ import picocli.CommandLine.Option;
 @Command(name = "summary", mixinStandardHelpOptions = true,
     description = "Print a model's layers, output shapes and parameter counts.")
 final class SummaryCommand implements Callable<Integer> {
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
   @Option(names = "--model", required = true, paramLabel = "NAME|DIR",
       description = "fashionnet, lenet5, vgg-small, or the --out directory of 'cnn train'.")
   String model;
@@ -24,9 +26,11 @@ final class SummaryCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    java.io.PrintWriter stdout = spec.commandLine().getOut();
     Sequential m = Files.isDirectory(Path.of(model)) ? ModelDir.load(Path.of(model)).model()
         : Architectures.byName(model, inputShape, classes, 0);
-    System.out.print(m.summary());
+    stdout.print(m.summary());
+    stdout.flush();
     return 0;
   }
 }

@@ -57,6 +57,26 @@ class TrainCommandTest {
     CnnTest.Run eval = CnnTest.run("evaluate", "--model", out.toString(), "--seed", "7");
     assertEquals(0, eval.exitCode(), eval.err());
     assertTrue(Files.isRegularFile(out.resolve("evaluation.json")));
+
+    // predict: a drawn white square on black, as a PNG
+    java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(56, 56, java.awt.image.BufferedImage.TYPE_INT_RGB);
+    java.awt.Graphics2D g = img.createGraphics();
+    g.setColor(java.awt.Color.WHITE);
+    g.fillRect(14, 14, 28, 28);
+    g.dispose();
+    Path png = dir.resolve("square.png");
+    javax.imageio.ImageIO.write(img, "png", png.toFile());
+    CnnTest.Run predict = CnnTest.run("predict", "--model", out.toString(), "--json", "--top", "2", png.toString());
+    assertEquals(0, predict.exitCode(), predict.err());
+    JsonNode p = new ObjectMapper().readTree(predict.out());
+    JsonNode top = p.get("predictions").get(0).get("top");
+    assertEquals(2, top.size());
+    assertTrue(top.get(0).get("probability").asDouble() >= top.get(1).get("probability").asDouble());
+    assertTrue(List.of("circle", "ring", "square", "frame", "triangle", "cross", "bar", "star")
+        .contains(top.get(0).get("name").asText()));
+    CnnTest.Run notImage = CnnTest.run("predict", "--model", out.toString(), out.resolve("metrics.json").toString());
+    assertEquals(1, notImage.exitCode());
+    assertTrue(notImage.err().contains("not an image"), notImage.err());
   }
 
   @Test
