@@ -193,7 +193,7 @@ final class TrainingRun {
       }
     }
     Sequential model = resumed != null ? resumed.model()
-        : c.model().endsWith(".json") ? ModelFiles.readArchitecture(Path.of(c.model()))
+        : c.model().endsWith(".json") ? ModelFiles.readArchitecture(Path.of(c.model()), c.seed())
         : Architectures.byName(c.model(), train.sampleShape(), classes, c.seed());
     CrossEntropyLoss.Builder lossBuilder = CrossEntropyLoss.builder();
     if (!c.classWeights().equals("none")) {

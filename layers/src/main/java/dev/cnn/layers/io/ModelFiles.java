@@ -206,7 +206,7 @@ public final class ModelFiles {
   public static Sequential load(Path weightsFile) throws IOException {
     Path archFile = architectureFile(weightsFile);
     JsonNode arch = readArchitectureJson(archFile, weightsFile);
-    Sequential model = fromArchitecture(archFile, arch);
+    Sequential model = fromArchitecture(archFile, arch, 0);
     SafeTensors.Contents c = SafeTensors.read(weightsFile);
     String recorded = c.metadata().get("architecture");
     if (recorded != null && !parseJson(weightsFile, recorded).equals(arch)) {
@@ -226,7 +226,15 @@ public final class ModelFiles {
    *     a layer type is unknown, a config is invalid, or the layers do not fit together
    */
   public static Sequential readArchitecture(Path architectureFile) throws IOException {
-    return fromArchitecture(architectureFile, readArchitectureJson(architectureFile, null));
+    return readArchitecture(architectureFile, 0);
+  }
+
+  /**
+   * As {@link #readArchitecture(Path)}, with fresh weights drawn from {@code seed} (what
+   * {@code cnn train --model FILE.json --seed N} uses).
+   */
+  public static Sequential readArchitecture(Path architectureFile, long seed) throws IOException {
+    return fromArchitecture(architectureFile, readArchitectureJson(architectureFile, null), seed);
   }
 
   private static JsonNode readArchitectureJson(Path archFile, Path weightsFile) throws IOException {
@@ -257,7 +265,7 @@ public final class ModelFiles {
   }
 
   /** The model a parsed architecture describes; {@code file} is named in the errors. */
-  private static Sequential fromArchitecture(Path file, JsonNode root) throws FileFormatException {
+  private static Sequential fromArchitecture(Path file, JsonNode root, long seed) throws FileFormatException {
     if (root == null || !root.isObject()) {
       throw new FileFormatException(file, null, "the architecture is not a JSON object; expected {\"format\": \""
           + ARCHITECTURE_FORMAT + "\", \"version\": 1, \"input_shape\": [...], \"layers\": [...]}");
@@ -320,7 +328,7 @@ public final class ModelFiles {
     }
     Sequential model;
     try {
-      model = builder.build(0);
+      model = builder.build(seed);
     } catch (IllegalArgumentException e) {
       throw new FileFormatException(file, null, "the layers do not fit together: " + e.getMessage(), e);
     }
