@@ -1,6 +1,5 @@
 package dev.cnn.engine;
 
-import dev.cnn.tensor.DType;
 import dev.cnn.tensor.Tensor;
 import dev.cnn.tensor.TensorMath;
 
@@ -27,15 +26,7 @@ final class ReluOp implements Op {
 
   @Override
   public Tensor[] backward(Tensor g, boolean[] needsGrad) {
-    Tensor dx = Tensor.zeros(g.dtype(), g.shape());
-    if (g.dtype() == DType.FLOAT32) { // the hot path of every CNN: a plain loop, no per-element call
-      float[] gf = g.floatData(), yf = y.floatData(), d = dx.floatData();
-      for (int i = 0; i < d.length; i++) d[i] = yf[i] > 0 ? gf[i] : 0f;
-    } else {
-      double[] gd = g.doubleData(), yd = y.doubleData(), d = dx.doubleData();
-      for (int i = 0; i < d.length; i++) d[i] = yd[i] > 0 ? gd[i] : 0.0;
-    }
-    return new Tensor[] {dx};
+    return new Tensor[] {TensorMath.wherePositive(y, g)}; // g where y > 0, else 0
   }
 
   @Override

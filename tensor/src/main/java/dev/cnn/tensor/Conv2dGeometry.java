@@ -129,10 +129,4 @@ public record Conv2dGeometry(int n, int cIn, int h, int w, int cOut, int kH, int
   public int[] outputShape() {
     return new int[] {n, cOut, hOut(), wOut()};
   }
-
-  /** True for a 1x1 kernel with stride 1 and no padding: the input is its own im2col matrix. */
-  boolean isPointwise() {
-    return kH == 1 && kW == 1 && spec.strideH() == 1 && spec.strideW() == 1
-        && spec.padH() == 0 && spec.padW() == 0;
-  }
 }

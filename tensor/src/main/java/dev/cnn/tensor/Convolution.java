@@ -229,18 +229,36 @@ public final class Convolution {
 
   // ------------------------------------------------------------------ helpers
 
-  /** Sum of channel co of a {@code [N, C, HW]} array (float or double), in double, in index order. */
+  /**
+   * Sum of channel co of a {@code [N, C, HW]} array (float or double), in double. Four partial
+   * sums take every fourth element of the channel (in index order within each), and are added
+   * at the end as {@code (s0 + s1) + (s2 + s3)}: one running sum would make each add wait for the
+   * previous one (the bias gradient took 2-3% of a training step). The order depends on the
+   * shape only, so the result is the same run after run and for any thread count.
+   */
   private static double channelSum(float[] f, double[] d, int n, int c, int hw, int co) {
-    double sum = 0;
+    double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
     for (int i = 0; i < n; i++) {
-      int off = (i * c + co) * hw;
+      int off = (i * c + co) * hw, end = off + hw, p = off;
       if (f != null) {
-        for (int p = 0; p < hw; p++) sum += f[off + p];
+        for (; p + 3 < end; p += 4) {
+          s0 += f[p];
+          s1 += f[p + 1];
+          s2 += f[p + 2];
+          s3 += f[p + 3];
+        }
+        for (; p < end; p++) s0 += f[p];
       } else {
-        for (int p = 0; p < hw; p++) sum += d[off + p];
+        for (; p + 3 < end; p += 4) {
+          s0 += d[p];
+          s1 += d[p + 1];
+          s2 += d[p + 2];
+          s3 += d[p + 3];
+        }
+        for (; p < end; p++) s0 += d[p];
       }
     }
-    return sum;
+    return (s0 + s1) + (s2 + s3);
   }
 
   private static void sameDType(String op, Tensor a, String aName, Tensor b, String bName) {

@@ -34,6 +34,12 @@ interface ElementwiseKernel {
   /** {@code out[i] = scale * x[i] + shift}: a multiply then an add, two roundings (no FMA). */
   void scaleShift(float scale, float shift, float[] x, int xOff, float[] out, int oOff, int n);
 
+  /**
+   * {@code out[i] = selector[i] > 0 ? x[i] : 0}: x where the selector is positive, else +0 (also
+   * where the selector is NaN). ReLU's gradient, with the ReLU's output as the selector.
+   */
+  void wherePositive(float[] selector, int sOff, float[] x, int xOff, float[] out, int oOff, int n);
+
   /** {@code sum_i x[i]}, starting from +0 (the sum of nothing is 0). */
   float sum(float[] x, int xOff, int n);
 

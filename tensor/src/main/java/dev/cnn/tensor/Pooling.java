@@ -26,10 +26,18 @@ import java.util.Arrays;
  * Ties go to the first pixel in row-major order; a NaN in the window is the maximum (the first
  * NaN), so NaNs propagate.
  *
- * <p>Pooling is memory-bound, so there is one implementation: plain loops, parallel over the
- * N*C planes; each plane is written by one task in a fixed order, so results are deterministic.
+ * <p>Plain loops, parallel over the N*C planes; each plane is written by one task in a fixed
+ * order, so results are deterministic. One exception: float32 max pooling with 2x2 windows and
+ * stride 2 runs on SIMD registers ({@code VectorPooling}, unless the scalar kernels are forced),
+ * because the loop below branches on every tap and mispredicts about half the time on
+ * activations; it agrees with the loop bit for bit.
  */
 public final class Pooling {
+  private static final class Holder {
+    static final PoolingKernel KERNEL =
+        Kernels.select(PoolingKernel.class, "dev.cnn.tensor.VectorPooling", Pooling::maxPlane);
+  }
+
   private Pooling() {}
 
   /**
@@ -62,7 +70,8 @@ public final class Pooling {
     int h = x.dim(2), w = x.dim(3), hOut = out[2], wOut = out[3];
     if (x.dtype() == DType.FLOAT32) {
       float[] xf = x.floatData(), yf = y.floatData();
-      Parallel.forEach(out[0] * out[1], p -> maxPlane(xf, p * h * w, h, w, spec, hOut, wOut, yf, idx, p * hOut * wOut));
+      PoolingKernel kernel = Holder.KERNEL;
+      Parallel.forEach(out[0] * out[1], p -> kernel.maxPlane(xf, p * h * w, h, w, spec, hOut, wOut, yf, idx, p * hOut * wOut));
     } else {
       double[] xd = x.doubleData(), yd = y.doubleData();
       Parallel.forEach(out[0] * out[1], p -> maxPlane(xd, p * h * w, h, w, spec, hOut, wOut, yd, idx, p * hOut * wOut));
@@ -74,8 +83,9 @@ public final class Pooling {
    * Maximum of every window of one plane (x at {@code xo}, {@code h x w}) into y, and its arg-max
    * (an offset within the plane) into {@code idx}, both at {@code io}. The first maximum wins ties; a NaN counts as the
    * largest value (the first NaN wins). Every window holds a real pixel (padding <= kernel/2).
+   * The reference {@link PoolingKernel}.
    */
-  private static void maxPlane(float[] x, int xo, int h, int w, Pool2dSpec s, int hOut, int wOut, float[] y, int[] idx, int io) {
+  static void maxPlane(float[] x, int xo, int h, int w, Pool2dSpec s, int hOut, int wOut, float[] y, int[] idx, int io) {
     for (int oh = 0; oh < hOut; oh++) {
       int h0 = oh * s.strideH() - s.padH(), hs = Math.max(h0, 0), he = Math.min(h0 + s.kernelH(), h);
       for (int ow = 0; ow < wOut; ow++) {

@@ -36,6 +36,11 @@ final class ScalarElementwise implements ElementwiseKernel {
   }
 
   @Override
+  public void wherePositive(float[] selector, int sOff, float[] x, int xOff, float[] out, int oOff, int n) {
+    for (int i = 0; i < n; i++) out[oOff + i] = selector[sOff + i] > 0 ? x[xOff + i] : 0f;
+  }
+
+  @Override
   public float sum(float[] x, int xOff, int n) {
     float s = 0f;
     for (int i = 0; i < n; i++) s += x[xOff + i];

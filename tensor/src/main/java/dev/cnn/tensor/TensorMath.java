@@ -399,6 +399,26 @@ public final class TensorMath {
     return out;
   }
 
+  /**
+   * {@code out[i] = selector[i] > 0 ? x[i] : 0} element-wise: x where the selector is positive,
+   * else 0 (also where the selector is NaN). With a ReLU's output as the selector and the
+   * gradient of that output as x, this is the gradient of the ReLU's input.
+   *
+   * @param selector not modified
+   * @param x not modified; same shape and dtype as the selector
+   */
+  public static Tensor wherePositive(Tensor selector, Tensor x) {
+    checkSameShape("wherePositive", selector, x);
+    Tensor out = Tensor.zeros(x.dtype(), x.shape());
+    if (x.dtype() == DType.FLOAT32) {
+      kernel().wherePositive(selector.floatData(), 0, x.floatData(), 0, out.floatData(), 0, x.size());
+    } else {
+      double[] s = selector.doubleData(), in = x.doubleData(), z = out.doubleData();
+      for (int i = 0; i < z.length; i++) z[i] = s[i] > 0 ? in[i] : 0.0;
+    }
+    return out;
+  }
+
   // ================================================================ reductions
 
   /**

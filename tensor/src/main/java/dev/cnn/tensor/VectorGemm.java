@@ -434,7 +434,7 @@ final class VectorGemm implements GemmKernel {
       for (int p = 0; p < kc; p++) {
         int d = dOff + p * nr;
         System.arraycopy(b, bOff + (p0 + p) * ldb + j0, dst, d, cols);
-        if (cols < nr) Arrays.fill(dst, d + cols, d + nr, 0f);
+        for (int j = cols; j < nr; j++) dst[d + j] = 0f; // a few floats: no Arrays.fill call
       }
     } else {
       if (cols < nr) Arrays.fill(dst, dOff, dOff + kc * nr, 0f);

@@ -124,6 +124,20 @@ class ElementwiseKernelProperties {
     }
   }
 
+  @Property(tries = 80)
+  void wherePositiveMatchesExactly(@ForAll("sizes") int n, @ForAll @IntRange(max = 4) int off,
+      @ForAll long seed) {
+    SplittableRandom r = new SplittableRandom(seed);
+    float[] selector = values(r, off + n, Mix.WILD), x = values(r, n + 1, Mix.WILD);
+    float[] want = new float[n];
+    SCALAR.wherePositive(selector, off, x, 1, want, 0, n);
+    for (ElementwiseKernel v : VECTORS) {
+      float[] got = new float[n];
+      v.wherePositive(selector, off, x, 1, got, 0, n);
+      assertBitsEqual(want, got, "wherePositive at " + v);
+    }
+  }
+
   // ---------------------------------------------------------------- reductions
 
   @Property(tries = 100)
