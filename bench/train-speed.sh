@@ -76,7 +76,7 @@ run() {
   local args=(--threads "$t" --steps "$steps" --warmup "$warmup" $epoch --json)
   if [[ $engine == java ]]; then
     # shellcheck disable=SC2086
-    "${prefix[@]}" /usr/bin/time -v -o "$base.time" "$JAVA" --add-modules jdk.incubator.vector \
+    "${prefix[@]}" /usr/bin/time -v -o "$base.time" "$JAVA" --add-modules jdk.incubator.vector -XX:+UseG1GC \
       ${CNN_JAVA_OPTS:-} -cp "$JAR" dev.cnn.bench.TrainSpeed "${args[@]}" > "$base.out" 2> "$base.err" \
       || die "the Java run failed: $base.err"
   else

@@ -70,7 +70,7 @@ final class TrainingRun {
       String model = pick(o.model, p == TrainCommand.Preset.fashion_bn ? "vgg-small" : "fashionnet");
       boolean fashion = p != null && p != TrainCommand.Preset.shapes;
       int epochs = pick(o.epochs, p == null || p == TrainCommand.Preset.shapes ? 4 : p == TrainCommand.Preset.fashion_bn ? 30 : 15);
-      int early = pick(o.earlyStopping, fashion ? 3 : 0);
+      int early = pick(o.earlyStopping, fashion ? 4 : 0);
       double valSplit = pick(o.valSplit, early > 0 ? 0.1 : 0.0);
       String optimizer = pick(o.optimizer, "adam").toLowerCase(Locale.ROOT);
       double weightDecay = pick(o.weightDecay, optimizer.equals("adamw") ? 0.01 : 0.0);
@@ -81,10 +81,10 @@ final class TrainingRun {
       Path out = o.out != null ? o.out : o.resume != null ? o.resume
           : Path.of("runs", dataset.replaceAll("[^A-Za-z0-9._-]", "_") + "-" + model.replaceAll("[^A-Za-z0-9._-]", "_")
               + "-" + time);
-      Metric monitor = parseMonitor(pick(o.monitor, "val_loss"));
+      Metric monitor = parseMonitor(pick(o.monitor, fashion ? "val_accuracy" : "val_loss"));
       Config c = new Config(p == null ? "" : p.name(), dataset, o.dataDir, pick(o.imageSize, 0), model, epochs,
           pick(o.batchSize, 64), optimizer, pick(o.lr, 1e-3), pick(o.momentum, 0.0), weightDecay,
-          pick(o.lrSchedule, "constant"), pick(o.classWeights, "none"), pick(o.oversample, false), subsample, augment,
+          pick(o.lrSchedule, fashion ? "cosine" : "constant"), pick(o.classWeights, "none"), pick(o.oversample, false), subsample, augment,
           valSplit, early, monitor, seed, pick(o.threads, Parallel.threads()), out, o.resume,
           pick(o.diagnostics, false), o.limit != null && o.limit.length > 0 ? o.limit[0] : 0,
           o.limit != null && o.limit.length > 1 ? o.limit[1] : 0);
