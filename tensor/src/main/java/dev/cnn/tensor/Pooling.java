@@ -35,14 +35,15 @@ import java.util.Arrays;
 public final class Pooling {
   private static final class Holder {
     /**
-     * At most 256-bit vectors: with 16 float lanes, FashionNet's pooled rows (14 and 7 outputs)
-     * are narrower than one vector, and the 512-bit kernel measured 3.1 and 4.3 ms for its two
-     * pooling layers at batch 64 against 1.5 and 1.5 ms at 256 bits (9.3 and 4.1 ms for the loop;
-     * AVX-512 machine, JDK 17, one thread).
+     * The width of every other kernel, even though 256-bit vectors pool FashionNet's narrow rows
+     * (14 and 7 outputs, narrower than 16 float lanes) faster: 1.5 and 1.5 ms at batch 64 against
+     * 3.1 and 4.3 ms at 512 bits (9.3 and 4.1 ms for the loop; AVX-512 machine, JDK 17, one thread).
+     * A second vector width in the same JVM made C2 stop intrinsifying vector operations elsewhere:
+     * GEMM and the element-wise kernels then boxed their vectors (186 MB allocated per training
+     * step instead of 49) and the step was no faster.
      */
-    static final PoolingKernel KERNEL = Kernels.mode() == KernelMode.VECTOR
-        ? Kernels.newVector(PoolingKernel.class, "dev.cnn.tensor.VectorPooling", Math.min(256, Kernels.vectorBits()))
-        : Pooling::maxPlane;
+    static final PoolingKernel KERNEL =
+        Kernels.select(PoolingKernel.class, "dev.cnn.tensor.VectorPooling", Pooling::maxPlane);
   }
 
   private Pooling() {}
