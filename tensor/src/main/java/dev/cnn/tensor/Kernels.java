@@ -3,6 +3,7 @@ package dev.cnn.tensor;
 import java.lang.reflect.InvocationTargetException;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Chooses, once per JVM, between the scalar kernels and the Vector API kernels, and says why.
@@ -57,6 +58,25 @@ public final class Kernels {
   static <T> T select(Class<T> family, String vectorClass, T scalar) {
     if (mode() == KernelMode.SCALAR) return scalar;
     return newVector(family, vectorClass, vectorBits());
+  }
+
+  /**
+   * The one of three width-specific objects (each vector kernel has a body subclass per width, so
+   * that its species is a constant the JIT can see) that matches {@code bits}.
+   *
+   * @throws IllegalArgumentException if bits is not 128, 256 or 512
+   */
+  static <T> T byWidth(int bits, Supplier<? extends T> w128, Supplier<? extends T> w256, Supplier<? extends T> w512) {
+    switch (bits) {
+      case 128:
+        return w128.get();
+      case 256:
+        return w256.get();
+      case 512:
+        return w512.get();
+      default:
+        throw new IllegalArgumentException("vector width is " + bits + " bits, expected 128, 256 or 512");
+    }
   }
 
   /** Constructs a vector implementation reflectively, for the given width. */

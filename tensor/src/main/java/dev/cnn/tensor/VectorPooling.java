@@ -52,19 +52,7 @@ final class VectorPooling implements PoolingKernel {
 
   /** @param bits vector width: 128, 256 or 512 */
   VectorPooling(int bits) {
-    switch (bits) {
-      case 128:
-        body = new Body128();
-        break;
-      case 256:
-        body = new Body256();
-        break;
-      case 512:
-        body = new Body512();
-        break;
-      default:
-        throw new IllegalArgumentException("vector width is " + bits + " bits, expected 128, 256 or 512");
-    }
+    body = Kernels.byWidth(bits, Body128::new, Body256::new, Body512::new);
   }
 
   @Override
