@@ -35,6 +35,13 @@ import jdk.incubator.vector.VectorSpecies;
  * layer) is one run whose last lanes read past the row and are not stored; at the very end of the
  * array, where such a run would read past it, the row goes to the reference.
  *
+ * <p><b>Narrow rows.</b> Rows of fewer than L/4 outputs go to the reference (most lanes would
+ * idle). Measured at batch 64, one thread, AVX-512 machine, FashionNet's two pooling layers
+ * (14 and 7 outputs per row): JDK 25 at 512 bits 0.7 and 0.65 ms, at 256 bits 1.1 and 0.4 ms;
+ * JDK 17 at 256 bits 1.5 and 0.4-1.5 ms, but at 512 bits 3.1 and 4.5 ms (the loop: 8.3-9.3 and
+ * 4.1-4.3 ms): JDK 17 does not compile this code's 512-bit mask operations well. The kernels
+ * still use one width for everything (see {@link Pooling}).
+ *
  * <p><b>JDK 17.</b> The indices ride through the blends as floats (exact below 2^24) and are
  * converted one lane at a time when stored: on JDK 17, converting or reinterpreting a vector
  * between float and int lanes, and casting a mask to int lanes, fall back to Java code that is
@@ -64,7 +71,7 @@ final class VectorPooling implements PoolingKernel {
   public void maxPlane(float[] x, int xo, int h, int w, Pool2dSpec s, int hOut, int wOut, float[] y, int[] idx, int io) {
     boolean twoByTwo = s.kernelH() == 2 && s.kernelW() == 2 && s.strideH() == 2 && s.strideW() == 2
         && s.padH() == 0 && s.padW() == 0;
-    if (!twoByTwo || 2 * wOut < body.lanes() || (long) h * w >= MAX_PLANE) {
+    if (!twoByTwo || 4 * wOut < body.lanes() || (long) h * w >= MAX_PLANE) {
       Pooling.maxPlane(x, xo, h, w, s, hOut, wOut, y, idx, io);
       return;
     }
@@ -88,7 +95,7 @@ final class VectorPooling implements PoolingKernel {
       return species().length();
     }
 
-    /** 2x2, stride 2, no padding, wOut >= lanes() / 2; see the class comment. */
+    /** 2x2, stride 2, no padding, wOut >= lanes() / 4; see the class comment. */
     final void max2x2(float[] x, int xo, int w, int hOut, int wOut, float[] y, int[] idx, int io) {
       final VectorSpecies<Float> s = species();
       final int len = s.length();
