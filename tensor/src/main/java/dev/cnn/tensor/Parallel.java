@@ -1,9 +1,9 @@
 package dev.cnn.tensor;
 
-import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.ForkJoinTask;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.IntConsumer;
 
 /**
@@ -19,11 +19,24 @@ import java.util.function.IntConsumer;
  *
  * <p><b>No nesting.</b> A parallel region started from inside another runs sequentially on the
  * calling thread, so that kernels can call each other freely without oversubscribing the cores.
+ * Nor do two threads of the application share the pool at once: a region started while another
+ * thread's region is running runs on its own thread.
+ *
+ * <p><b>Why not a ForkJoinPool.</b> A training step runs a few hundred parallel regions of
+ * 0.1-2 ms each (one per convolution chunk, GEMM k-block, element-wise kernel), with short serial
+ * gaps between them in which the workers have nothing to do. A ForkJoinPool worker parks almost at
+ * once, and waking a parked thread took about 100 us per region on these machines (8 us when it
+ * was still awake): a tenth of a 1024^3 GEMM on two threads. The workers here spin for
+ * {@code cnn.spinMicros} (default {@value #DEFAULT_SPIN_MICROS} us, system property) before they
+ * park, as OpenMP runtimes do; the spin costs nothing when the next region comes soon, and at most
+ * that much CPU time per gap when it does not.
  */
 public final class Parallel {
+  static final int DEFAULT_SPIN_MICROS = 200;
+  private static final long SPIN_NANOS = 1000L * Math.max(0, Integer.getInteger("cnn.spinMicros", DEFAULT_SPIN_MICROS));
   private static final ThreadLocal<Boolean> INSIDE = ThreadLocal.withInitial(() -> Boolean.FALSE);
   private static int threads = initialThreads();
-  private static ForkJoinPool pool;
+  private static Pool pool;
 
   private Parallel() {}
 
@@ -52,23 +65,14 @@ public final class Parallel {
       throw new IllegalArgumentException("threads is " + n + ", expected >= 1");
     }
     if (n != threads && pool != null) {
-      // Not shut down: a region that took the old pool just before may still be submitting to
-      // it. Its idle workers are daemons and end after the pool's keep-alive (60 s).
+      pool.retire(); // its workers end once a region that took it just before has finished
       pool = null;
     }
     threads = n;
   }
 
-  private static synchronized ForkJoinPool pool() {
-    if (pool == null && threads > 1) {
-      // threads - 1 workers: the calling thread does its share too.
-      pool = new ForkJoinPool(threads - 1, p -> {
-        var t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(p);
-        t.setName("cnn-worker-" + t.getPoolIndex());
-        t.setDaemon(true);
-        return t;
-      }, null, false);
-    }
+  private static synchronized Pool pool() {
+    if (pool == null && threads > 1) pool = new Pool(threads - 1);
     return pool;
   }
 
@@ -82,38 +86,19 @@ public final class Parallel {
    * threads, and returns when all have finished. Exceptions from the body are rethrown.
    */
   public static void forEach(int n, IntConsumer body) {
-    int t;
-    ForkJoinPool p;
+    Pool p;
     synchronized (Parallel.class) {
-      t = Math.min(threads, n);
-      p = t > 1 && !INSIDE.get() ? pool() : null;
+      p = Math.min(threads, n) > 1 && !INSIDE.get() ? pool() : null;
     }
-    if (p == null) {
+    if (p == null || !p.lock.tryLock()) {
       runRange(n, body);
       return;
     }
-    AtomicInteger next = new AtomicInteger();
-    // The first failure, from whichever thread: rethrown as is (a ForkJoinTask would rethrow a
-    // copy made by reflection, whose message differs), and it stops the other threads early.
-    AtomicReference<Throwable> failure = new AtomicReference<>();
-    Runnable worker = () -> {
-      INSIDE.set(Boolean.TRUE);
-      try {
-        for (int i = next.getAndIncrement(); i < n; i = next.getAndIncrement()) body.accept(i);
-      } catch (RuntimeException | Error e) {
-        failure.compareAndSet(null, e);
-        next.set(n);
-      } finally {
-        INSIDE.set(Boolean.FALSE);
-      }
-    };
-    ForkJoinTask<?>[] helpers = new ForkJoinTask<?>[t - 1];
-    for (int i = 0; i < helpers.length; i++) helpers[i] = p.submit(worker);
-    worker.run();
-    for (ForkJoinTask<?> h : helpers) h.join();
-    Throwable f = failure.get();
-    if (f instanceof RuntimeException) throw (RuntimeException) f;
-    if (f instanceof Error) throw (Error) f;
+    try {
+      p.run(n, body);
+    } finally {
+      p.lock.unlock();
+    }
   }
 
   private static void runRange(int n, IntConsumer body) {
@@ -123,6 +108,127 @@ public final class Parallel {
       for (int i = 0; i < n; i++) body.accept(i);
     } finally {
       if (outer) INSIDE.set(Boolean.FALSE);
+    }
+  }
+
+  /**
+   * One parallel region: the indices are handed out by {@link #next}; {@link #active} counts the
+   * threads inside {@link #work}. The region is over when every index has been handed out and no
+   * thread is still working: a worker that arrives later finds {@code next >= n} and leaves.
+   */
+  private static final class Region {
+    final int n;
+    final IntConsumer body;
+    final AtomicInteger next = new AtomicInteger();
+    final AtomicInteger active = new AtomicInteger();
+    final AtomicReference<Throwable> failure = new AtomicReference<>();
+    final Thread caller = Thread.currentThread();
+    volatile boolean callerParked;
+
+    Region(int n, IntConsumer body) {
+      this.n = n;
+      this.body = body;
+    }
+
+    /** Takes indices until none is left; the first failure stops the others early. */
+    void work() {
+      try {
+        for (int i = next.getAndIncrement(); i < n; i = next.getAndIncrement()) body.accept(i);
+      } catch (RuntimeException | Error e) {
+        failure.compareAndSet(null, e);
+        next.set(n);
+      }
+    }
+
+    boolean finished() {
+      return next.get() >= n && active.get() == 0;
+    }
+  }
+
+  /** Worker threads that spin, then park, between regions. */
+  private static final class Pool {
+    final ReentrantLock lock = new ReentrantLock();
+    final Thread[] workers;
+    final AtomicInteger parked = new AtomicInteger();
+    volatile Region current;
+    volatile boolean retired;
+
+    Pool(int size) {
+      workers = new Thread[size];
+      for (int w = 0; w < size; w++) {
+        Thread t = new Thread(this::loop, "cnn-worker-" + w);
+        t.setDaemon(true);
+        workers[w] = t;
+      }
+      for (Thread t : workers) t.start();
+    }
+
+    void run(int n, IntConsumer body) {
+      Region r = new Region(n, body);
+      current = r; // publish, then wake whoever parked (a worker re-checks after announcing it)
+      if (parked.get() > 0) {
+        for (Thread t : workers) LockSupport.unpark(t);
+      }
+      INSIDE.set(Boolean.TRUE);
+      try {
+        r.work();
+        // Wait for the workers still inside: spin first (they usually finish within microseconds
+        // of each other), then park until the last one out unparks this thread.
+        long spinUntil = System.nanoTime() + SPIN_NANOS;
+        while (!r.finished()) {
+          if (System.nanoTime() < spinUntil) {
+            Thread.onSpinWait();
+          } else {
+            r.callerParked = true;
+            if (!r.finished()) LockSupport.parkNanos(r, 1_000_000L);
+          }
+        }
+      } finally {
+        INSIDE.set(Boolean.FALSE);
+      }
+      Throwable f = r.failure.get();
+      if (f instanceof RuntimeException) throw (RuntimeException) f;
+      if (f instanceof Error) throw (Error) f;
+    }
+
+    void retire() {
+      retired = true;
+      for (Thread t : workers) LockSupport.unpark(t);
+    }
+
+    private void loop() {
+      INSIDE.set(Boolean.TRUE); // a worker's own calls to forEach run sequentially
+      Region seen = null;
+      while (!retired) {
+        Region r = current;
+        if (r == seen) {
+          r = await(seen);
+          if (r == null) continue;
+        }
+        seen = r;
+        r.active.incrementAndGet();
+        r.work();
+        if (r.active.decrementAndGet() == 0 && r.callerParked) LockSupport.unpark(r.caller);
+      }
+    }
+
+    /** Spins, then parks, until a region other than {@code seen} is published (or retired). */
+    private Region await(Region seen) {
+      long spinUntil = System.nanoTime() + SPIN_NANOS;
+      while (System.nanoTime() < spinUntil) {
+        Region r = current;
+        if (r != seen || retired) return r == seen ? null : r;
+        Thread.onSpinWait();
+      }
+      parked.incrementAndGet();
+      try {
+        Region r = current; // re-check after announcing: run() reads 'parked' after publishing
+        if (r != seen || retired) return r == seen ? null : r;
+        LockSupport.park(this);
+        return null; // look again (possibly a spurious wake-up)
+      } finally {
+        parked.decrementAndGet();
+      }
     }
   }
 }

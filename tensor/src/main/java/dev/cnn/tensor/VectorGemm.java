@@ -9,16 +9,26 @@ import jdk.incubator.vector.VectorSpecies;
  * time in a register-blocked micro-kernel.
  *
  * <pre>
+ * split C into one block of whole rows (or whole columns) per thread; each thread runs, on its own:
  * for jc in N, step NC:                      B block (KC x NC) lives in L3
  *   for pc in K, step KC (equal blocks, KC <= 352):
+ *     pack op(B)[pc:pc+KC, jc:jc+NC] into panels of NR columns
  *     for ic0 in M, step MBIG:
- *       pack alpha*op(A)[ic0:ic0+MBIG, pc:pc+KC] into panels of MR rows  (parallel; with the
- *       first block also op(B)[pc:pc+KC, jc:jc+NC] into panels of NR columns)
- *       for each task (an MC x nGroup piece of C):                     (parallel)
+ *       pack alpha*op(A)[ic0:ic0+MBIG, pc:pc+KC] into panels of MR rows
+ *       for each MC-row block of packed A     (MC x KC block stays in L2)
  *         for jr: NR-column panel of B        (KC x NR <= 22 KB, stays in L1)
- *           for ir: MR-row panel of A         (MC x KC block stays in L2)
+ *           for ir: MR-row panel of A
  *             micro-kernel: C[ir:ir+MR, jr:jr+NR] += Apanel * Bpanel
  * </pre>
+ *
+ * <p><b>Threads.</b> Each thread packs what it multiplies, into its own buffers, and no thread
+ * waits for another until the end. Splitting by rows, every thread packs all of op(B); by columns,
+ * all of op(A): the split is along the larger of m and n, so the smaller packing is the one done
+ * twice. An earlier driver shared the packed panels (threads packed B and A together, then
+ * multiplied in 32 tasks per thread, two barriers per k-block) and scaled 1.15x from one to two
+ * threads on a 2-vCPU AVX-512 VM: each thread's multiply ran 1.3-1.5x slower than alone, reading
+ * panels another core had just written, and each barrier woke a parked worker. This one scales
+ * 1.84x there (1024^3: 142 to 262 GFLOP/s).
  *
  * <p>The micro-kernel keeps an MR x NR = 4 x (2 vectors) tile of C in 8 vector registers; per
  * step of k it loads two vectors of B, broadcasts four values of A and issues 8 FMAs. With 256-bit
@@ -76,17 +86,22 @@ final class VectorGemm implements GemmKernel {
    * take the rest of the 32 KB L1.
    */
   static final int B_PANEL_BYTES = 22 * 1024;
-  /** Rows of A per task block (a multiple of MR): MC x KC floats fill a part of L2. */
+  /** Rows of packed A per L2 block (a multiple of MR): MC x KC floats fill a part of L2. */
   static final int MC = 128;
   /** Columns of B packed at once (a multiple of every NR). */
   static final int NC = 4096;
   /**
-   * Smallest m*n*k worth splitting across threads: below it (about 160^3) the three barriers per
-   * k-block cost more than they save (measured: 128^3 on 2 threads ran at half the 1-thread speed).
+   * Smallest m*n*k worth splitting across threads (128^3). Measured on 2 threads with the workers
+   * awake: 64^3 already gains (76 to 97 GFLOP/s), 32^3 loses (47 to 30); the margin covers the
+   * ~36 us it takes to wake a parked worker, which a region after a long serial gap pays.
    */
-  static final long PARALLEL_MIN_MACS = 1L << 22;
-  /** Compute tasks per thread in each k-block (see the driver). */
-  static final int TASKS_PER_THREAD = 32;
+  static final long PARALLEL_MIN_MACS = 1L << 21;
+  /**
+   * Blocks of C per thread. More blocks would balance the load when a core is busy elsewhere, but
+   * each block packs its own copy of the shared operand: 1024^3 on 2 threads ran at 262, 255 and
+   * 239 GFLOP/s with 1, 2 and 4 blocks per thread.
+   */
+  static final int PARTS_PER_THREAD = 1;
   /** Rows of A packed at once (a multiple of MC); bounds the packed-A workspace. */
   static final int MBIG = 4096;
 
@@ -134,6 +149,36 @@ final class VectorGemm implements GemmKernel {
         float[] b, int bOff, int ldb,
         float beta, float[] c, int cOff, int ldc) {
       if (m == 0 || n == 0) return;
+      final int threads = Parallel.threads();
+      if (threads == 1 || Parallel.inParallelRegion() || (long) m * n * k < PARALLEL_MIN_MACS) {
+        serial(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+        return;
+      }
+      // Each thread computes its own block of C with the one-thread algorithm and its own packing
+      // buffers. Split along m, every thread packs all of op(B) (k x n); split along n, all of
+      // op(A) (m x k): the split duplicates the smaller of the two.
+      final boolean byRows = n <= m;
+      final int unit = byRows ? MR : nr();
+      final int units = ((byRows ? m : n) + unit - 1) / unit;
+      final int parts = Math.min(units, PARTS_PER_THREAD * threads);
+      Parallel.forEach(parts, w -> {
+        int from = w * units / parts * unit, to = Math.min(byRows ? m : n, (w + 1) * units / parts * unit);
+        if (byRows) {
+          serial(transA, transB, to - from, n, k, alpha, a, aOff + (transA ? from : from * lda), lda,
+              b, bOff, ldb, beta, c, cOff + from * ldc, ldc);
+        } else {
+          serial(transA, transB, m, to - from, k, alpha, a, aOff, lda,
+              b, bOff + (transB ? from * ldb : from), ldb, beta, c, cOff + from, ldc);
+        }
+      });
+    }
+
+    /** The one-thread algorithm (see the class comment). */
+    private void serial(
+        boolean transA, boolean transB, int m, int n, int k,
+        float alpha, float[] a, int aOff, int lda,
+        float[] b, int bOff, int ldb,
+        float beta, float[] c, int cOff, int ldc) {
       if (k == 0 || alpha == 0f) {
         scaleC(m, n, beta, c, cOff, ldc);
         return;
@@ -145,94 +190,69 @@ final class VectorGemm implements GemmKernel {
       final int nr = nr();
       // Prefetching C pays only when C does not stay in L2 (more than 64 K floats, 256 KB).
       final boolean prefetchC = (long) m * ldc > (1 << 16);
-      final boolean parallel = Parallel.threads() > 1 && !Parallel.inParallelRegion()
-          && (long) m * n * k >= PARALLEL_MIN_MACS;
-      int ncMax = Math.min(NC, n);
+      // k-blocks depend on k alone, so every element of C sums the same blocks in the same order
+      // whichever block of C (and thread) it falls in.
       final int kcLimit = B_PANEL_BYTES / (4 * nr);
       final int kBlocks = (k + kcLimit - 1) / kcLimit;
       final int kcStep = (k + kBlocks - 1) / kBlocks;
-      int kcMax = Math.min(kcStep, k);
-      int mbigMax = Math.min(MBIG, m);
-      float[] bp = buffer(0, roundUp(ncMax, nr) * kcMax);
-      float[] ap = buffer(1, roundUp(mbigMax, MR) * kcMax);
+      final int kcMax = Math.min(kcStep, k);
+      float[] bp = buffer(0, roundUp(Math.min(NC, n), nr) * kcMax);
+      float[] ap = buffer(1, roundUp(Math.min(MBIG, m), MR) * kcMax);
+      float[] tile = new float[MR * nr + 1];
+      int[] colMap = transB ? columnMap(ldb) : null;
+      int[] map = gatherMap(lda, transA);
       for (int jc = 0; jc < n; jc += NC) {
         final int nc = Math.min(NC, n - jc);
         final int panelsN = (nc + nr - 1) / nr;
         for (int pc = 0; pc < k; pc += kcStep) {
           final int kc = Math.min(kcStep, k - pc);
-          final int jc0 = jc, pc0 = pc;
           final boolean overwrite = overwriteFirst && pc == 0;
-          final int bGroups = parallel && panelsN >= 16 ? (panelsN + 7) / 8 : 1;
+          for (int q = 0; q < panelsN; q++) {
+            int cols = Math.min(nr, nc - q * nr);
+            if (!transB && cols == nr) {
+              packFullRowsB(b, bOff + pc * ldb + jc + q * nr, ldb, kc, bp, q * kc * nr);
+            } else if (transB && cols == nr) {
+              packFullColumnsB(b, bOff + (jc + q * nr) * ldb + pc, kc, colMap, bp, q * kc * nr);
+            } else {
+              packB(transB, b, bOff, ldb, pc, kc, jc + q * nr, cols, bp, q * kc * nr, nr);
+            }
+          }
           for (int ic0 = 0; ic0 < m; ic0 += MBIG) {
             final int mbig = Math.min(MBIG, m - ic0);
             final int panelsM = (mbig + MR - 1) / MR;
-            final int base = ic0;
-            final int aGroups = parallel && panelsM >= 16 ? (panelsM + 7) / 8 : 1;
-            // B is packed in the same parallel region as the first block of A: one barrier less
-            // per k-block (the threads were idle 4-8% of the time at 1024 x 1024).
-            final int bItems = ic0 == 0 ? bGroups : 0;
-            Parallel.forEach(bItems + aGroups, item -> {
-              if (item < bItems) {
-                int from = item * panelsN / bGroups, to = (item + 1) * panelsN / bGroups;
-                int[] colMap = transB ? columnMap(ldb) : null;
-                for (int q = from; q < to; q++) {
-                  int cols = Math.min(nr, nc - q * nr);
-                  if (!transB && cols == nr) {
-                    packFullRowsB(b, bOff + pc0 * ldb + jc0 + q * nr, ldb, kc, bp, q * kc * nr);
-                  } else if (transB && cols == nr) {
-                    packFullColumnsB(b, bOff + (jc0 + q * nr) * ldb + pc0, kc, colMap, bp, q * kc * nr);
-                  } else {
-                    packB(transB, b, bOff, ldb, pc0, kc, jc0 + q * nr, cols, bp, q * kc * nr, nr);
-                  }
-                }
-                return;
+            for (int q = 0; q < panelsM; q++) {
+              int rows = Math.min(MR, mbig - q * MR);
+              if (rows == MR) {
+                int src = transA ? aOff + pc * lda + ic0 + q * MR : aOff + (ic0 + q * MR) * lda + pc;
+                packFullPanelA(alpha, a, src, transA ? lda : 1, kc, map, ap, q * kc * MR);
+              } else {
+                packA(transA, alpha, a, aOff, lda, ic0 + q * MR, rows, pc, kc, ap, q * kc * MR);
               }
-              int g = item - bItems;
-              int from = g * panelsM / aGroups, to = (g + 1) * panelsM / aGroups;
-              int[] map = gatherMap(lda, transA);
-              for (int q = from; q < to; q++) {
-                int rows = Math.min(MR, mbig - q * MR);
-                if (rows == MR) {
-                  int src = transA ? aOff + pc0 * lda + base + q * MR : aOff + (base + q * MR) * lda + pc0;
-                  packFullPanelA(alpha, a, src, transA ? lda : 1, kc, map, ap, q * kc * MR);
-                } else {
-                  packA(transA, alpha, a, aOff, lda, base + q * MR, rows, pc0, kc, ap, q * kc * MR);
-                }
-              }
-            });
-            final int mBlocks = (mbig + MC - 1) / MC;
-            // Many more tasks than threads: the threads wait for the slowest at the end of each
-            // k-block, and with ~8 tasks per thread that wait cost 5-10% of a 1024^3 product.
-            final int nGroups = parallel
-                ? Math.min(panelsN, Math.max(1, (TASKS_PER_THREAD * Parallel.threads() + mBlocks - 1) / mBlocks))
-                : 1;
-            final int tasks = mBlocks * nGroups;
-            Parallel.forEach(tasks, t -> {
-              int mb = t % mBlocks, ng = t / mBlocks;
-              int qFrom = ng * panelsN / nGroups, qTo = (ng + 1) * panelsN / nGroups;
-              int rFrom = mb * MC, rTo = Math.min(mbig, rFrom + MC);
-              float[] tile = new float[MR * nr + 1];
-              for (int q = qFrom; q < qTo; q++) {
-                int j = jc0 + q * nr;
+            }
+            // MC rows of packed A stay in L2 while every B panel passes through L1.
+            for (int rFrom = 0; rFrom < mbig; rFrom += MC) {
+              final int rTo = Math.min(mbig, rFrom + MC);
+              for (int q = 0; q < panelsN; q++) {
+                int j = jc + q * nr;
                 int ncols = Math.min(nr, nc - q * nr);
                 for (int r = rFrom; r < rTo; r += MR) {
                   int nrows = Math.min(MR, rTo - r);
-                  int at = cOff + (base + r) * ldc + j;
+                  int at = cOff + (ic0 + r) * ldc + j;
                   // The tile below this one is touched now, so that it is in cache by the time
                   // its micro-kernel adds into it (see microKernel).
                   if (!prefetchC) {
                     // C fits in cache: nothing to prefetch
                   } else if (r + 2 * MR <= rTo && ncols == nr) {
                     touch(c, at + MR * ldc, ldc, tile);
-                  } else if (r + MR >= rTo && q + 1 < qTo && (q + 2) * nr <= nc
+                  } else if (r + MR >= rTo && q + 1 < panelsN && (q + 2) * nr <= nc
                       && rFrom + MR <= rTo) {
-                    touch(c, cOff + (base + rFrom) * ldc + j + nr, ldc, tile); // next panel
+                    touch(c, cOff + (ic0 + rFrom) * ldc + j + nr, ldc, tile); // next panel
                   }
                   microKernel(kc, ap, (r / MR) * kc * MR, bp, q * kc * nr, tile);
                   storeTile(tile, c, at, ldc, nrows, ncols, overwrite);
                 }
               }
-            });
+            }
           }
         }
       }

@@ -210,15 +210,18 @@ class GemmTest {
     int saved = Parallel.threads();
     try {
       SplittableRandom r = new SplittableRandom(3);
-      int m = 301, n = 257, k = 515;
-      float[] a = random(r, m * k), b = random(r, k * n);
-      float[] ref = null;
-      for (int threads : new int[] {1, 2, 3, 1, 2}) {
-        Parallel.setThreads(threads);
-        float[] c = new float[m * n];
-        Gemm.gemm(Transpose.NO, Transpose.NO, m, n, k, a, b, c);
-        if (ref == null) ref = c;
-        else assertArrayEquals(ref, c, "threads = " + threads);
+      // C split by rows (n <= m), then by columns (n > m), into uneven blocks with 3 threads
+      for (int[] mnk : new int[][] {{301, 257, 515}, {45, 301, 515}}) {
+        int m = mnk[0], n = mnk[1], k = mnk[2];
+        float[] a = random(r, m * k), b = random(r, k * n);
+        float[] ref = null;
+        for (int threads : new int[] {1, 2, 3, 1, 2}) {
+          Parallel.setThreads(threads);
+          float[] c = new float[m * n];
+          Gemm.gemm(Transpose.NO, Transpose.NO, m, n, k, a, b, c);
+          if (ref == null) ref = c;
+          else assertArrayEquals(ref, c, m + "x" + n + "x" + k + ", threads = " + threads);
+        }
       }
     } finally {
       Parallel.setThreads(saved);
