@@ -61,7 +61,7 @@ public final class Convolution {
     sameDType(op, x, "x", w, "w");
     if (bias != null) {
       sameDType(op, x, "x", bias, "bias");
-      expectShape(op, "bias", bias, new int[] {g.cOut()}, "[Cout] with Cout = weight's first dimension");
+      expectShape(op, "bias", bias, new int[] {g.cOut()}, () -> "[Cout] with Cout = weight's first dimension");
     }
     Tensor y = Tensor.zeros(x.dtype(), g.outputShape());
     if (x.dtype() == DType.FLOAT32) {
@@ -86,7 +86,7 @@ public final class Convolution {
     String op = "conv2d backwardInput";
     Conv2dGeometry g = Conv2dGeometry.of(inputShape, w.shape(), spec);
     sameDType(op, dy, "dy", w, "w");
-    expectShape(op, "dy", dy, g.outputShape(), "the output shape of input " + Shapes.format(inputShape)
+    expectShape(op, "dy", dy, g.outputShape(), () -> "the output shape of input " + Shapes.format(inputShape)
         + " and weight " + Shapes.format(w.shape()) + " with " + spec);
     Tensor dx = Tensor.zeros(dy.dtype(), g.inputShape());
     if (dy.dtype() == DType.FLOAT32) {
@@ -110,7 +110,7 @@ public final class Convolution {
     String op = "conv2d backwardWeight";
     Conv2dGeometry g = Conv2dGeometry.of(x.shape(), weightShape, spec);
     sameDType(op, x, "x", dy, "dy");
-    expectShape(op, "dy", dy, g.outputShape(), "the output shape of input " + Shapes.format(x.shape())
+    expectShape(op, "dy", dy, g.outputShape(), () -> "the output shape of input " + Shapes.format(x.shape())
         + " and weight " + Shapes.format(weightShape) + " with " + spec);
     Tensor dw = Tensor.zeros(x.dtype(), g.weightShape());
     if (x.dtype() == DType.FLOAT32) {
@@ -268,10 +268,12 @@ public final class Convolution {
     }
   }
 
-  private static void expectShape(String op, String name, Tensor t, int[] expected, String why) {
+  /** {@code why} is built only when the shapes differ: this runs on every training step. */
+  private static void expectShape(String op, String name, Tensor t, int[] expected,
+      java.util.function.Supplier<String> why) {
     if (!java.util.Arrays.equals(t.shape(), expected)) {
       throw Shapes.error(op, name + " has shape " + Shapes.format(t.shape()),
-          Shapes.format(expected) + " (" + why + ")");
+          Shapes.format(expected) + " (" + why.get() + ")");
     }
   }
 
