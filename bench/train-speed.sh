@@ -67,6 +67,9 @@ cores=$(nproc)
 
 # run ENGINE THREADS ROUND: one measurement; its JSON goes to $out/ENGINE-tTHREADS-rROUND.json,
 # /usr/bin/time's report to the same name with .time.
+# The same JVM options as ./cnn (jvm.options), then CNN_JAVA_OPTS.
+mapfile -t jvm_options < <(grep -v -e '^#' -e '^[[:space:]]*$' "$ROOT/jvm.options")
+
 run() {
   local engine=$1 t=$2 r=$3 base="$out/$1-t$2-r$3" prefix=()
   if (( pin )); then
@@ -76,7 +79,7 @@ run() {
   local args=(--threads "$t" --steps "$steps" --warmup "$warmup" $epoch --json)
   if [[ $engine == java ]]; then
     # shellcheck disable=SC2086
-    "${prefix[@]}" /usr/bin/time -v -o "$base.time" "$JAVA" --add-modules jdk.incubator.vector -XX:+UseG1GC \
+    "${prefix[@]}" /usr/bin/time -v -o "$base.time" "$JAVA" "${jvm_options[@]}" \
       ${CNN_JAVA_OPTS:-} -cp "$JAR" dev.cnn.bench.TrainSpeed "${args[@]}" > "$base.out" 2> "$base.err" \
       || die "the Java run failed: $base.err"
   else
