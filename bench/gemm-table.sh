@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The GEMM targets of issue 2, measured side by side with OpenBLAS: for each JDK and each case,
 # LAUNCHES separate JVM launches of `./cnn bench gemm --json` (each one the median of 5
-# measurements against OpenBLAS in the same run), then the median over launches.
+# measurements against OpenBLAS in the same run), then the median over launches. One-thread
+# cases are pinned to one CPU (both engines on the same one), alternating CPUs between launches.
 #
 #   bench/gemm-table.sh [LAUNCHES]          (default 5)
 #   JDKS="/usr/lib/jvm/java-17-openjdk-amd64 /usr/lib/jvm/temurin-25-jdk-amd64" bench/gemm-table.sh
@@ -17,13 +18,23 @@ if [[ -z "$jdks" ]]; then
   done
 fi
 cases=("--size 1024 --threads 1" "--size 1024 --threads 2" "--size 128 --threads 1")
+cores="$(nproc)"
 results="$(mktemp)"
 trap 'rm -f "$results"' EXIT
 ./cnn --version >/dev/null   # build once, up front
 for jdk in $jdks; do
   for c in "${cases[@]}"; do
     for ((i = 1; i <= launches; i++)); do
-      json="$(JAVA_HOME="$jdk" ./cnn bench gemm $c --json 2>/dev/null)"
+      # One-thread cases run pinned to one CPU, the engine and its OpenBLAS subprocess (which
+      # inherits the mask) on the same one, launch after launch on each CPU in turn. Unpinned, the
+      # two could land on different vCPUs, and on a shared VM one vCPU can be slower than the
+      # other for minutes: the engine measured 106-110 GFLOP/s against OpenBLAS's 180 on one
+      # placement and 144 against 155 on the other.
+      pin=()
+      if [[ $c == *"--threads 1"* ]] && command -v taskset > /dev/null; then
+        pin=(taskset -c $(( (i - 1) % cores )))
+      fi
+      json="$(JAVA_HOME="$jdk" "${pin[@]}" ./cnn bench gemm $c --json 2>/dev/null)"
       line="$(python3 -c 'import json,sys; d=json.loads(sys.argv[1]); print(d["jdk"], d["m"], d["threads"], d["gflops"], d["openblas_gflops"], d["ratio"])' "$json")"
       echo "launch $i: $line"
       echo "$line" >> "$results"
