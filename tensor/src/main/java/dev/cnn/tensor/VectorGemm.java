@@ -305,6 +305,18 @@ final class VectorGemm implements GemmKernel {
         float[] dst, int dOff) {
       final VectorSpecies<Float> s = species();
       final int mr = mr();
+      if (mr == 8) {
+        // 512 bits: plain loads. Here the gather (its index checks and masks partly in Java on
+        // JDK 17) took 10% of a 1024^3 product; the loop below made the product 8% faster on
+        // JDK 17 and 4% on JDK 25, and was no slower for any shape measured (128^3, 64 x 128 x
+        // 4096, A transposed). Row i is src + i * (step == 1 ? lda : 1), as map says.
+        final int rowStride = map[1] - map[0];
+        for (int p = 0; p < kc; p++) {
+          int d = dOff + p * mr, from = src + p * step;
+          for (int i = 0; i < mr; i++) dst[d + i] = alpha * a[from + i * rowStride];
+        }
+        return;
+      }
       final int stepsPerGather = s.length() / mr;
       int p = 0;
       for (; p + stepsPerGather <= kc; p += stepsPerGather) {
