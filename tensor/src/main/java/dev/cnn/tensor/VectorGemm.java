@@ -72,10 +72,17 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Around the kernel (JFR samples at 1024 x 1024, one thread): the micro-kernel takes about 80%
  * of the time, updating C from the scratch tile 8%, packing 5%. Java has no prefetch instruction;
  * the driver touches the next C tile while the current one computes ({@code touch}), which halved
- * the time spent waiting on C. A is packed with gathers ({@code packFullPanelA}): packing A with
- * scalar loads took a fifth of the time when m is small (a dense layer's batch of 64), and the
- * gather raised that shape from 0.59x to 0.79x OpenBLAS. With beta = 0 the first k-block stores
- * its tiles, so C is neither zeroed nor read.
+ * the time spent waiting on C. Below 512 bits A is packed with gathers ({@code packFullPanelA}):
+ * on the AVX2 machine packing A with scalar loads took a fifth of the time when m is small (a
+ * dense layer's batch of 64), and the gather raised that shape from 0.59x to 0.79x OpenBLAS. At
+ * 512 bits it is the other way round (the gather took 10% of a 1024^3 product; plain loads are
+ * 8% faster overall), so the 8-row panels are packed with plain loads. With beta = 0 the first
+ * k-block stores its tiles, so C is neither zeroed nor read.
+ *
+ * <p>Measured with {@code bench/gemm-table.sh 5} on a 2-vCPU AVX-512 EPYC VM (medians of 5
+ * launches, ratio to OpenBLAS in the same launch; one-thread cases pinned): 1024^3 one thread
+ * 0.90x (JDK 17) and 0.93x (JDK 25), two threads 1.86x and 1.94x the one-thread figure, 128^3
+ * 0.83x and 0.84x.
  *
  * <p><b>Determinism.</b> Each element of C receives its k-blocks in increasing order, each one
  * summed by the same micro-kernel, whatever the number of threads and whichever thread runs the
