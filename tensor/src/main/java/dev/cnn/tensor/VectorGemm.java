@@ -249,12 +249,12 @@ final class VectorGemm implements GemmKernel {
               int rows = Math.min(mr, mbig - q * mr);
               if (rows == mr) {
                 int src = transA ? aOff + pc * lda + ic0 + q * mr : aOff + (ic0 + q * mr) * lda + pc;
-                packFullPanelA(alpha, a, src, transA ? lda : 1, kc, map, ap, q * kc * mr);
+                packFullPanelA(alpha, a, src, transA ? 1 : lda, transA ? lda : 1, kc, map, ap, q * kc * mr);
               } else {
                 packA(transA, alpha, a, aOff, lda, ic0 + q * mr, rows, pc, kc, ap, q * kc * mr, mr);
               }
             }
-            // MC rows of packed A stay in L2 while every B panel passes through L1.
+            // MC rows of packed A stay in L2 while every B panel passes through L1 (L2 at 512 bits).
             for (int rFrom = 0; rFrom < mbig; rFrom += MC) {
               final int rTo = Math.min(mbig, rFrom + MC);
               for (int q = 0; q < panelsN; q++) {
@@ -305,19 +305,19 @@ final class VectorGemm implements GemmKernel {
     /**
      * packA for a full panel of MR rows, with one gather per L / MR k-steps instead of MR scalar
      * loads and stores per step: for small m (a dense layer's batch of 64) scalar packing took a
-     * fifth of the time. {@code step} is the distance in {@code a} between consecutive k-steps:
-     * 1 for A as stored, lda for A transposed.
+     * fifth of the time (below 512 bits; see the 512-bit branch). {@code rowStride} and
+     * {@code step} are the distances in {@code a} between consecutive rows and consecutive
+     * k-steps: lda and 1 for A as stored, 1 and lda for A transposed.
      */
-    private void packFullPanelA(float alpha, float[] a, int src, int step, int kc, int[] map,
-        float[] dst, int dOff) {
+    private void packFullPanelA(float alpha, float[] a, int src, int rowStride, int step, int kc,
+        int[] map, float[] dst, int dOff) {
       final VectorSpecies<Float> s = species();
       final int mr = mr();
       if (mr == 8) {
         // 512 bits: plain loads. Here the gather (its index checks and masks partly in Java on
         // JDK 17) took 10% of a 1024^3 product; the loop below made the product 8% faster on
         // JDK 17 and 4% on JDK 25, and was no slower for any shape measured (128^3, 64 x 128 x
-        // 4096, A transposed). Row i is src + i * (step == 1 ? lda : 1), as map says.
-        final int rowStride = map[1] - map[0];
+        // 4096, A transposed).
         for (int p = 0; p < kc; p++) {
           int d = dOff + p * mr, from = src + p * step;
           for (int i = 0; i < mr; i++) dst[d + i] = alpha * a[from + i * rowStride];
