@@ -12,6 +12,7 @@ import dev.cnn.tensor.Kernels;
 import dev.cnn.tensor.Parallel;
 import dev.cnn.tensor.Rng;
 import dev.cnn.tensor.Tensor;
+import dev.cnn.tensor.Workspace;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -27,7 +28,8 @@ import java.util.StringJoiner;
  *
  * <p>One training step, written out as in the examples: assemble a batch of 64 images (bytes to
  * floats / 255) in a shuffled order, {@code zeroGrad}, forward in TRAIN mode (dropout on), the
- * mean cross-entropy, backward, Adam (lr 1e-3). The model is {@link Architectures#fashionnet}
+ * mean cross-entropy, backward, Adam (lr 1e-3), all inside a {@link Workspace} scope (so that each
+ * step reuses the last step's arrays; {@code -Dcnn.workspace=off} measures without). The model is {@link Architectures#fashionnet}
  * for 1x28x28 images and 10 classes; the images are {@link TrainingImages#synthetic} (60,000, as
  * Fashion-MNIST's training set).
  *
@@ -136,6 +138,7 @@ public final class TrainSpeed {
       j.add("\"engine\": \"java\"");
       j.add("\"version\": " + Json.string(System.getProperty("java.version")));
       j.add("\"kernels\": " + Json.string(Kernels.describe()));
+      j.add("\"workspace\": " + Json.string(Workspace.describe()));
       j.add("\"data\": " + Json.string(data));
       j.add("\"threads\": " + options.threads());
       j.add("\"batch\": " + options.batch());
@@ -163,6 +166,7 @@ public final class TrainSpeed {
       sb.append("FashionNet training, Java ").append(System.getProperty("java.version")).append(", ")
           .append(options.threads()).append(" thread(s), batch ").append(options.batch()).append('\n');
       sb.append("kernels: ").append(Kernels.describe()).append('\n');
+      sb.append(Workspace.describe()).append('\n');
       sb.append("data: ").append(data).append('\n');
       sb.append(String.format(Locale.ROOT, "step: median %.2f ms, mean %.2f ms (p10 %.2f, p90 %.2f) over %d steps"
               + " after %d warm-up steps%n", percentile(stepMillis, 50), Arrays.stream(stepMillis).average().orElse(0),
@@ -225,12 +229,14 @@ public final class TrainSpeed {
     data.batch(epochs.order, epochs.position - n, n, x, labels);
     Tensor inputs = Tensor.wrap(x, n, shape[0], shape[1], shape[2]);
 
-    optimizer.zeroGrad();
-    Variable logits = model.forward(Variable.constant(inputs), Mode.TRAIN);
-    Variable batchLoss = loss.compute(logits, labels);
-    batchLoss.backward();
-    optimizer.step();
-    return batchLoss.value().getFlat(0);
+    try (Workspace step = Workspace.open()) {
+      optimizer.zeroGrad();
+      Variable logits = model.forward(Variable.constant(inputs), Mode.TRAIN);
+      Variable batchLoss = loss.compute(logits, labels);
+      batchLoss.backward();
+      optimizer.step();
+      return batchLoss.value().getFlat(0);
+    }
   }
 
   /** Images per second in EVAL mode, batches of {@code o.inferBatch()}, no graph recorded. */
@@ -246,7 +252,7 @@ public final class TrainSpeed {
     for (int i = 0; i < warm + o.inferBatches(); i++) {
       if (i == warm) start = System.nanoTime();
       data.batch(order, (i % batches) * b, b, x, labels);
-      try (NoGrad scope = NoGrad.enter()) {
+      try (NoGrad scope = NoGrad.enter(); Workspace batch = Workspace.open()) {
         model.forward(Variable.constant(Tensor.wrap(x, b, shape[0], shape[1], shape[2])), Mode.EVAL);
       }
     }

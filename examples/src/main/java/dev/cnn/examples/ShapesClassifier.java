@@ -12,6 +12,7 @@ import dev.cnn.optim.Evaluation;
 import dev.cnn.optim.Evaluator;
 import dev.cnn.optim.Optimizer;
 import dev.cnn.tensor.Batch;
+import dev.cnn.tensor.Workspace;
 import java.util.Locale;
 
 /**
@@ -53,12 +54,15 @@ public final class ShapesClassifier {
         double lossSum = 0;
         int batches = 0;
         for (Batch batch : train) { // a new shuffle every epoch
-          optimizer.zeroGrad();
-          Variable logits = model.forward(Variable.constant(batch.inputs()), Mode.TRAIN);
-          Variable loss = lossFn.compute(logits, batch.labels());
-          loss.backward();
-          optimizer.step();
-          lossSum += loss.value().getFlat(0);
+          // A workspace lends this step's tensors the arrays of the last one (optional: it saves memory).
+          try (Workspace step = Workspace.open()) {
+            optimizer.zeroGrad();
+            Variable logits = model.forward(Variable.constant(batch.inputs()), Mode.TRAIN);
+            Variable loss = lossFn.compute(logits, batch.labels());
+            loss.backward();
+            optimizer.step();
+            lossSum += loss.value().getFlat(0);
+          }
           batches++;
         }
         System.out.printf(Locale.ROOT, "epoch %d: mean training loss %.4f%n", epoch + 1, lossSum / batches);

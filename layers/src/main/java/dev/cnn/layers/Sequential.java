@@ -6,6 +6,7 @@ import dev.cnn.tensor.DType;
 import dev.cnn.tensor.Rng;
 import dev.cnn.tensor.Shapes;
 import dev.cnn.tensor.Tensor;
+import dev.cnn.tensor.Workspace;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -79,8 +80,16 @@ public final class Sequential {
     if (mode == null) throw new IllegalArgumentException("Sequential.forward: mode is null; expected Mode.TRAIN or Mode.EVAL");
     Variable h = x;
     for (int i = 0; i < layers.size(); i++) {
-      h = layers.get(i).forward(h, mode);
+      Variable in = h;
+      h = layers.get(i).forward(in, mode);
       if (observer != null) observer.accept(h, i);
+      // Without a graph (inference) nothing refers to a hidden layer's input once its output exists:
+      // inside a Workspace scope its array goes back at once, so inference holds two activations,
+      // not all of them. Not the model's input, not a view that the output shares, not when observed.
+      if (in != x && observer == null && !h.requiresGrad() && !in.value().sharesStorage(h.value())
+          && !in.value().sharesStorage(x.value())) {
+        Workspace.giveBack(in.value());
+      }
     }
     return h;
   }

@@ -5,10 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cnn.engine.Mode;
+import dev.cnn.engine.NoGrad;
 import dev.cnn.engine.Variable;
+import dev.cnn.tensor.DType;
+import dev.cnn.tensor.Rng;
 import dev.cnn.tensor.Tensor;
+import dev.cnn.tensor.Workspace;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -118,5 +123,53 @@ class SequentialTest {
     assertEquals("dense: substitute parameter 'bias' has shape [2], expected [1]",
         assertThrows(IllegalArgumentException.class, () -> dense.forwardWith(
             Map.of("bias", Variable.constant(Tensor.of(new double[] {1, 2}, 2))), Map.of(), x, Mode.EVAL)).getMessage());
+  }
+
+  /**
+   * Inference inside a {@link Workspace} scope gives the same outputs as outside; each hidden
+   * layer's input goes back to the pool once the next output exists, so a model whose activations
+   * repeat a size (conv-ReLU-conv-ReLU at one resolution) reuses them within one batch, and later
+   * batches allocate nothing.
+   */
+  @Test
+  void inferenceInsideAWorkspaceGivesTheSameOutputsAndReusesActivations() {
+    Sequential m = Sequential.builder(2, 6, 6).add(Conv2d.builder(2, 4).kernel(3).padding(1).build())
+        .add(new ReLU()).add(Conv2d.builder(4, 4).kernel(3).padding(1).build()).add(new ReLU())
+        .add(Conv2d.builder(4, 4).kernel(3).padding(1).build()).add(new ReLU()).add(new Flatten())
+        .add(Dense.of(144, 3)).build(5);
+    Tensor x = Tensor.uniform(new Rng(3), DType.FLOAT32, -1, 1, 5, 2, 6, 6);
+    float[] expected;
+    try (NoGrad g = NoGrad.enter()) {
+      expected = m.forward(Variable.constant(x), Mode.EVAL).value().floatData().clone();
+    }
+    int activation = 5 * 4 * 6 * 6; // six of them: three convolutions, three ReLUs
+    Workspace.Stats s0 = Workspace.stats();
+    for (int batch = 0; batch < 3; batch++) {
+      try (NoGrad g = NoGrad.enter(); Workspace ws = Workspace.open()) {
+        Variable y = m.forward(Variable.constant(x), Mode.EVAL);
+        assertArrayEquals(expected, y.value().floatData(), "batch " + batch);
+        assertTrue(x.isLive(), "the model's input is not given back");
+      }
+      Workspace.Stats s = Workspace.stats();
+      if (batch == 0) {
+        assertTrue(s.allocatedFloats() - s0.allocatedFloats() <= 3L * activation + 15,
+            "one batch allocated " + (s.allocatedFloats() - s0.allocatedFloats()) + " floats; without giving"
+                + " inputs back it would take " + 6 * activation);
+        s0 = s;
+      } else {
+        assertEquals(s0.allocatedFloats(), s.allocatedFloats(), "batch " + batch + " allocated");
+      }
+    }
+  }
+
+  @Test
+  void trainingModeGivesNothingBackTheGraphNeedsIt() {
+    Sequential m = Sequential.builder(4).add(Dense.of(4, 4)).add(new ReLU()).add(Dense.of(4, 2)).build(1);
+    Tensor x = Tensor.uniform(new Rng(1), DType.FLOAT32, -1, 1, 3, 4);
+    try (Workspace ws = Workspace.open()) {
+      Variable y = m.forward(Variable.constant(x), Mode.TRAIN);
+      y.sum().backward(); // would fail on a recycled activation
+      assertTrue(y.value().isLive());
+    }
   }
 }

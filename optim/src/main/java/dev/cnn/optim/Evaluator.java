@@ -8,6 +8,7 @@ import dev.cnn.layers.Sequential;
 import dev.cnn.tensor.Batch;
 import dev.cnn.tensor.Tensor;
 import dev.cnn.tensor.TensorMath;
+import dev.cnn.tensor.Workspace;
 import java.util.List;
 
 /** Runs a model over labelled batches in inference mode and measures it ({@link Evaluation}). */
@@ -35,9 +36,12 @@ public final class Evaluator {
                 + classes + " classes [0, " + classes + ")");
           }
         }
-        Variable logits = model.forward(Variable.constant(b.inputs()), Mode.EVAL);
-        lossSum += loss.compute(logits, b.labels()).value().getFlat(0) * b.size();
-        int[] predicted = predictions(logits.value());
+        int[] predicted;
+        try (Workspace batch = Workspace.open()) { // the next batch reuses this one's arrays
+          Variable logits = model.forward(Variable.constant(b.inputs()), Mode.EVAL);
+          lossSum += loss.compute(logits, b.labels()).value().getFlat(0) * b.size();
+          predicted = predictions(logits.value());
+        }
         for (int i = 0; i < b.size(); i++) {
           int t = b.labels()[i];
           confusion[t][predicted[i]]++;

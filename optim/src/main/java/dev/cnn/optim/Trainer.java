@@ -5,6 +5,7 @@ import dev.cnn.engine.Variable;
 import dev.cnn.layers.ClassificationLoss;
 import dev.cnn.layers.Sequential;
 import dev.cnn.tensor.Batch;
+import dev.cnn.tensor.Workspace;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Iterator;
@@ -93,22 +94,26 @@ public final class Trainer {
         Batch batch = it.next();
         waited += System.nanoTime() - t0;
 
-        optimizer.zeroGrad();
-        Variable logits = diagnostics != null
-            ? diagnostics.forward(Variable.constant(batch.inputs()))
-            : model.forward(Variable.constant(batch.inputs()), Mode.TRAIN);
-        Variable batchLoss = loss.compute(logits, batch.labels());
-        double value = batchLoss.value().getFlat(0);
-        for (Callback c : callbacks) c.onBatchLoss(ctx, epoch, index, value);
-        if (ctx.stopRequested()) break; // e.g. a NaN loss: no step with its gradients
-        batchLoss.backward();
-        if (diagnostics != null) diagnostics.afterBackward(); // before clipping: the norms as computed
-        if (!Double.isNaN(clipNorm)) GradientClipping.byGlobalNorm(model.parameters().values(), clipNorm);
-        optimizer.step();
+        double value;
+        // The step's activations and gradients live in a workspace: the next step reuses their arrays.
+        try (Workspace step = Workspace.open()) {
+          optimizer.zeroGrad();
+          Variable logits = diagnostics != null
+              ? diagnostics.forward(Variable.constant(batch.inputs()))
+              : model.forward(Variable.constant(batch.inputs()), Mode.TRAIN);
+          Variable batchLoss = loss.compute(logits, batch.labels());
+          value = batchLoss.value().getFlat(0);
+          for (Callback c : callbacks) c.onBatchLoss(ctx, epoch, index, value);
+          if (ctx.stopRequested()) break; // e.g. a NaN loss: no step with its gradients
+          batchLoss.backward();
+          if (diagnostics != null) diagnostics.afterBackward(); // before clipping: the norms as computed
+          if (!Double.isNaN(clipNorm)) GradientClipping.byGlobalNorm(model.parameters().values(), clipNorm);
+          optimizer.step();
+          correct += countCorrect(logits, batch.labels());
+        }
 
         lossSum += value * batch.size();
         samples += batch.size();
-        correct += countCorrect(logits, batch.labels());
         for (Callback c : callbacks) c.onBatchEnd(ctx, epoch, index, value);
         progress.batch(index, lossSum / samples, samples, (System.nanoTime() - start) / 1e9);
       }

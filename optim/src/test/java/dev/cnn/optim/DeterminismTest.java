@@ -1,8 +1,11 @@
 package dev.cnn.optim;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cnn.engine.Mode;
+import dev.cnn.engine.Variable;
 import dev.cnn.layers.Architectures;
 import dev.cnn.layers.CrossEntropyLoss;
 import dev.cnn.layers.Sequential;
@@ -11,6 +14,7 @@ import dev.cnn.tensor.Parallel;
 import dev.cnn.tensor.Rng;
 import dev.cnn.tensor.DType;
 import dev.cnn.tensor.Tensor;
+import dev.cnn.tensor.Workspace;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -85,5 +89,52 @@ class DeterminismTest {
     assertTrue(Fixtures.sameWeights(one.model(), eight.model()), "1 and 8 threads give different weights");
     assertSameHistoryExceptTimings(one.result().history(), two.result().history());
     assertSameHistoryExceptTimings(one.result().history(), eight.result().history());
+  }
+
+  /**
+   * A {@link Workspace} around each step changes where arrays come from, never a number: the same
+   * hand-written loop (the example's five lines, with the Trainer's extras: clipping, AdamW) gives
+   * bit-identical losses and weights with and without scopes, and with scopes reuses the arrays.
+   */
+  @Test
+  void stepsInsideWorkspaceScopesGiveBitIdenticalTrainingAndReuseTheirArrays() {
+    List<Batch> data = images(7, 100, 32);
+    Loop plain = handLoop(data, false);
+    Workspace.Stats before = Workspace.stats();
+    Loop scoped = handLoop(data, true);
+    Workspace.Stats after = Workspace.stats();
+    assertArrayEquals(plain.losses(), scoped.losses());
+    assertTrue(Fixtures.sameWeights(plain.model(), scoped.model()), "the workspace changed the weights");
+    long reused = after.reusedFloats() - before.reusedFloats();
+    long allocated = after.allocatedFloats() - before.allocatedFloats();
+    // 8 steps: once the shapes are known, every step reuses the arrays of the one before
+    // (the last batch of each epoch is smaller: it and the batch after it allocate some).
+    assertTrue(reused > 2 * allocated, "reused " + reused + " floats, allocated " + allocated);
+  }
+
+  private record Loop(Sequential model, double[] losses) {}
+
+  private static Loop handLoop(List<Batch> data, boolean scoped) {
+    Sequential model = Architectures.fashionnet(new int[] {1, 8, 8}, 3, 2024);
+    Optimizer opt = Adam.adamW(3e-3).build(model.parameters());
+    CrossEntropyLoss lossFn = CrossEntropyLoss.of();
+    double[] losses = new double[2 * data.size()];
+    int i = 0;
+    for (int epoch = 0; epoch < 2; epoch++) {
+      for (Batch b : data) {
+        Workspace ws = scoped ? Workspace.open() : null;
+        try {
+          opt.zeroGrad();
+          Variable loss = lossFn.compute(model.forward(Variable.constant(b.inputs()), Mode.TRAIN), b.labels());
+          loss.backward();
+          GradientClipping.byGlobalNorm(model.parameters().values(), 5);
+          opt.step();
+          losses[i++] = loss.value().getFlat(0);
+        } finally {
+          if (ws != null) ws.close();
+        }
+      }
+    }
+    return new Loop(model, losses);
   }
 }

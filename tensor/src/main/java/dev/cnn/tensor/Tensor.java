@@ -13,18 +13,30 @@ import java.util.Arrays;
  * that shares the storage, {@link #copy} a new tensor with its own. The storage is exposed
  * through {@link #floatData()} and {@link #doubleData()} (not copied) so that kernels and layers
  * can work on it in place; that is a deliberate trade of encapsulation for speed.
+ *
+ * <p>Inside a {@link Workspace} scope, {@link #zeros} and the kernels built on it borrow float32
+ * storage from a per-thread pool until the scope closes; after that the tensor is not
+ * {@link #isLive() live}, and reading or writing it throws instead of showing another tensor's
+ * numbers.
  */
 public final class Tensor {
   private final DType dtype;
   private final int[] shape;
   private final float[] f; // storage when FLOAT32
   private final double[] d; // storage when FLOAT64
+  /** Non-null when f is on loan from a {@link Workspace} scope (shared with views). */
+  private final Workspace.Lease lease;
 
   private Tensor(DType dtype, int[] shape, float[] f, double[] d) {
+    this(dtype, shape, f, d, null);
+  }
+
+  private Tensor(DType dtype, int[] shape, float[] f, double[] d, Workspace.Lease lease) {
     this.dtype = dtype;
     this.shape = shape;
     this.f = f;
     this.d = d;
+    this.lease = lease;
   }
 
   // ---------------------------------------------------------------- creation
@@ -34,16 +46,19 @@ public final class Tensor {
     return zeros(DType.FLOAT32, shape);
   }
 
-  /** A tensor of zeros. */
+  /**
+   * A tensor of zeros. Inside a {@link Workspace} scope a float32 tensor's storage is a recycled
+   * array, on loan until the scope closes.
+   */
   public static Tensor zeros(DType dtype, int... shape) {
     if (dtype == null) {
       throw new IllegalArgumentException("tensor: dtype is null, expected DType.FLOAT32 or DType.FLOAT64");
     }
     int[] s = shape.clone();
     int n = Shapes.size(s);
-    return dtype == DType.FLOAT32
-        ? new Tensor(dtype, s, new float[n], null)
-        : new Tensor(dtype, s, null, new double[n]);
+    if (dtype == DType.FLOAT64) return new Tensor(dtype, s, null, new double[n]);
+    Workspace.Lease lease = Workspace.lend(n);
+    return new Tensor(dtype, s, lease == null ? new float[n] : lease.array, null, lease);
   }
 
   /** A tensor of ones. */
@@ -209,11 +224,12 @@ public final class Tensor {
           "reshape: shape " + Shapes.format(shape) + " has " + size() + " elements but "
               + Shapes.format(newShape) + " has " + Shapes.size(s) + "; the counts must match");
     }
-    return new Tensor(dtype, s, f, d);
+    return new Tensor(dtype, s, f, d, lease);
   }
 
-  /** A tensor with its own copy of the storage. */
+  /** A tensor with its own copy of the storage (never on loan: it outlives a {@link Workspace} scope). */
   public Tensor copy() {
+    checkLive();
     return new Tensor(dtype, shape.clone(), f == null ? null : f.clone(), d == null ? null : d.clone());
   }
 
@@ -229,6 +245,7 @@ public final class Tensor {
 
   /** The storage of a float32 tensor (not a copy). */
   public float[] floatData() {
+    checkLive();
     if (f == null) {
       throw new IllegalStateException(
           "floatData: tensor is " + dtype + ", expected FLOAT32; convert with to(DType.FLOAT32)");
@@ -247,13 +264,40 @@ public final class Tensor {
 
   /** The element at a flat (row-major) index, widened to double. */
   public double getFlat(int i) {
+    checkLive();
     return f != null ? f[i] : d[i];
   }
 
   /** Sets the element at a flat index (rounded to float for FLOAT32). */
   public void setFlat(int i, double value) {
+    checkLive();
     if (f != null) f[i] = (float) value;
     else d[i] = value;
+  }
+
+  /**
+   * Whether the storage can still be used: false once the {@link Workspace} scope that lent it
+   * has closed (the array may then hold another tensor's numbers).
+   */
+  public boolean isLive() {
+    return lease == null || !lease.recycled;
+  }
+
+  /** Whether this tensor and {@code other} use the same storage array (one is a view of the other). */
+  public boolean sharesStorage(Tensor other) {
+    return other != null && (f != null ? f == other.f : d == other.d);
+  }
+
+  Workspace.Lease lease() {
+    return lease;
+  }
+
+  private void checkLive() {
+    if (lease != null && lease.recycled) {
+      throw new IllegalStateException("tensor " + dtype + " " + Shapes.format(shape) + " was created inside a"
+          + " Workspace scope that has closed, and its storage now belongs to other tensors; copy() what must"
+          + " outlive the scope before it closes, or create it outside the scope");
+    }
   }
 
   /** The element at a multi-index, widened to double. */
@@ -294,6 +338,7 @@ public final class Tensor {
 
   @Override
   public String toString() {
+    if (!isLive()) return "Tensor(" + dtype + ", " + Shapes.format(shape) + ", recycled by its Workspace)";
     StringBuilder sb = new StringBuilder("Tensor(").append(dtype).append(", ").append(Shapes.format(shape));
     int n = Math.min(size(), 8);
     sb.append(", [");

@@ -1,0 +1,180 @@
+package dev.cnn.tensor;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class WorkspaceTest {
+  @BeforeEach
+  void pooling() {
+    assumeTrue(Workspace.ENABLED, "cnn.workspace=off: scopes do not pool");
+    assertFalse(Workspace.active(), "a test left a scope open");
+  }
+
+  @Test
+  void theNextScopeReusesTheArraysOfTheLastOneZeroed() {
+    float[] first;
+    try (Workspace ws = Workspace.open()) {
+      Tensor t = Tensor.zeros(3, 5);
+      Arrays.fill(t.floatData(), 7f);
+      first = t.floatData();
+    }
+    try (Workspace ws = Workspace.open()) {
+      Tensor u = Tensor.zeros(5, 3); // same length, another shape
+      assertSame(first, u.floatData());
+      assertArrayEquals(new float[15], u.floatData(), "a reused array is zeroed");
+      Tensor v = Tensor.full(DType.FLOAT32, 2, 15); // a second one of the same length is new
+      assertNotSame(first, v.floatData());
+      assertEquals(2f, v.floatData()[14]);
+    }
+  }
+
+  @Test
+  void aTensorFromAClosedScopeFailsLoudlyInsteadOfShowingOtherNumbers() {
+    Tensor t;
+    Tensor view;
+    try (Workspace ws = Workspace.open()) {
+      t = Tensor.zeros(2, 4);
+      view = t.reshape(8);
+      assertTrue(t.isLive());
+    }
+    assertFalse(t.isLive());
+    assertFalse(view.isLive(), "a view dies with its storage");
+    IllegalStateException e = assertThrows(IllegalStateException.class, t::floatData);
+    assertTrue(e.getMessage().contains("FLOAT32 [2, 4]"), e.getMessage());
+    assertTrue(e.getMessage().contains("Workspace scope that has closed"), e.getMessage());
+    assertTrue(e.getMessage().contains("copy()"), e.getMessage());
+    assertThrows(IllegalStateException.class, () -> view.getFlat(0));
+    assertThrows(IllegalStateException.class, () -> t.setFlat(0, 1));
+    assertThrows(IllegalStateException.class, t::copy);
+    assertTrue(t.toString().contains("recycled"), t.toString());
+  }
+
+  @Test
+  void copiesWrapsAndTensorsMadeOutsideOutliveTheScope() {
+    Tensor outside = Tensor.zeros(4);
+    float[] mine = {1, 2, 3};
+    Tensor copy;
+    Tensor wrapped;
+    Tensor doubles;
+    try (Workspace ws = Workspace.open()) {
+      Tensor t = Tensor.full(DType.FLOAT32, 5, 4);
+      copy = t.copy();
+      wrapped = Tensor.wrap(mine, 3);
+      doubles = Tensor.zeros(DType.FLOAT64, 4); // float64 is not pooled
+      outside.floatData()[0] = 1;
+    }
+    assertTrue(outside.isLive() && copy.isLive() && wrapped.isLive() && doubles.isLive());
+    assertEquals(5.0, copy.getFlat(3));
+    assertEquals(1.0, outside.getFlat(0));
+    assertSame(mine, wrapped.floatData());
+  }
+
+  @Test
+  void scopesDoNotNestTheInnerCloseRecyclesNothing() {
+    Tensor t;
+    try (Workspace outer = Workspace.open()) {
+      try (Workspace inner = Workspace.open()) {
+        t = Tensor.zeros(6);
+      }
+      assertTrue(t.isLive(), "only the outermost close recycles");
+      assertTrue(Workspace.active());
+    }
+    assertFalse(t.isLive());
+    assertFalse(Workspace.active());
+  }
+
+  @Test
+  void closingTwiceOrOnAnotherThreadIsAnError() throws Exception {
+    Workspace ws = Workspace.open();
+    AtomicReference<Throwable> fromOther = new AtomicReference<>();
+    Thread other = new Thread(() -> {
+      try {
+        ws.close();
+      } catch (Throwable e) {
+        fromOther.set(e);
+      }
+    }, "other");
+    other.start();
+    other.join();
+    assertTrue(fromOther.get() instanceof IllegalStateException, String.valueOf(fromOther.get()));
+    assertTrue(fromOther.get().getMessage().contains("opened on"), fromOther.get().getMessage());
+    ws.close();
+    IllegalStateException e = assertThrows(IllegalStateException.class, ws::close);
+    assertTrue(e.getMessage().contains("closed twice"), e.getMessage());
+  }
+
+  @Test
+  void otherThreadsAllocateAsUsualWhileAScopeIsOpen() throws Exception {
+    AtomicReference<Tensor> made = new AtomicReference<>();
+    try (Workspace ws = Workspace.open()) {
+      Thread loader = new Thread(() -> made.set(Tensor.full(DType.FLOAT32, 3, 10)));
+      loader.start();
+      loader.join();
+    }
+    assertTrue(made.get().isLive());
+    assertEquals(3.0, made.get().getFlat(9));
+  }
+
+  @Test
+  void arraysAWholeScopeDidNotAskForAreDropped() {
+    float[] ten;
+    float[] twenty;
+    try (Workspace ws = Workspace.open()) {
+      ten = Tensor.zeros(10).floatData();
+      twenty = Tensor.zeros(20).floatData();
+    }
+    try (Workspace ws = Workspace.open()) { // e.g. the smaller last batch of an epoch
+      assertSame(ten, Tensor.zeros(10).floatData());
+    }
+    assertEquals(10, Workspace.stats().freeFloats(), "the pool holds the last scope's arrays only");
+    try (Workspace ws = Workspace.open()) {
+      assertNotSame(twenty, Tensor.zeros(20).floatData());
+    }
+  }
+
+  @Test
+  void anArrayGivenBackEarlyIsLentAgainInTheSameScope() {
+    try (Workspace ws = Workspace.open()) {
+      Tensor a = Tensor.full(DType.FLOAT32, 1, 32);
+      float[] storage = a.floatData();
+      Workspace.giveBack(a);
+      assertFalse(a.isLive());
+      Workspace.giveBack(a); // twice: nothing more happens
+      Tensor b = Tensor.zeros(32);
+      Tensor c = Tensor.zeros(32);
+      assertSame(storage, b.floatData());
+      assertNotSame(storage, c.floatData(), "given back once, lent once");
+      assertEquals(0.0, b.getFlat(31));
+    }
+    Tensor outside = Tensor.zeros(32);
+    Workspace.giveBack(outside); // not borrowed: nothing happens
+    assertTrue(outside.isLive());
+  }
+
+  @Test
+  void statsCountReusedAndAllocatedFloats() {
+    Workspace.Stats s0 = Workspace.stats();
+    for (int step = 0; step < 3; step++) {
+      try (Workspace ws = Workspace.open()) {
+        Tensor.zeros(100);
+        Tensor.zeros(50);
+      }
+    }
+    Workspace.Stats s = Workspace.stats();
+    assertEquals(150, s.allocatedFloats() - s0.allocatedFloats(), "the first scope allocates");
+    assertEquals(300, s.reusedFloats() - s0.reusedFloats(), "the next two reuse");
+    assertEquals(150, s.freeFloats());
+    assertTrue(Workspace.describe().startsWith("workspace on: "), Workspace.describe());
+  }
+}
