@@ -20,11 +20,14 @@ import dev.cnn.tensor.Tensor;
  */
 final class MaxPool2dOp implements Op {
   private int[] indices;
+  /** The output, only to tell whether the indices are still valid (a Workspace recycles them with it). */
+  private Tensor y;
   private final int[] xShape;
   private final Pool2dSpec spec;
 
-  private MaxPool2dOp(int[] indices, int[] xShape, Pool2dSpec spec) {
-    this.indices = indices;
+  private MaxPool2dOp(Pooling.MaxPoolResult r, int[] xShape, Pool2dSpec spec) {
+    this.indices = r.indices();
+    this.y = r.output();
     this.xShape = xShape;
     this.spec = spec;
   }
@@ -32,7 +35,7 @@ final class MaxPool2dOp implements Op {
   static Variable apply(Variable x, Pool2dSpec spec) {
     Shapes.requireNonNull("maxPool2d", "x", x, "a variable [N, C, H, W]");
     Pooling.MaxPoolResult r = Pooling.maxForward(x.value(), spec);
-    return Graph.record(new MaxPool2dOp(r.indices(), x.shape(), spec), r.output(), x);
+    return Graph.record(new MaxPool2dOp(r, x.shape(), spec), r.output(), x);
   }
 
   @Override
@@ -47,11 +50,16 @@ final class MaxPool2dOp implements Op {
 
   @Override
   public Tensor[] backward(Tensor g, boolean[] needsGrad) {
+    if (!y.isLive()) {
+      throw new IllegalStateException("maxPool2d backward: the argmax indices saved by the forward pass were"
+          + " recycled when its Workspace scope closed; run backward inside the scope of the forward pass");
+    }
     return new Tensor[] {Pooling.maxBackward(g, indices, xShape, spec)};
   }
 
   @Override
   public void release() {
     indices = null;
+    y = null;
   }
 }

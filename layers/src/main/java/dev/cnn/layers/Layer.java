@@ -46,6 +46,16 @@ public abstract class Layer {
   public abstract Variable forward(Variable x, Mode mode);
 
   /**
+   * For element-wise layers: overwrites x with the layer's output and returns true, as
+   * {@link #forward} would compute it without a graph; the default returns false (not supported).
+   * {@link Sequential} calls it in inference only, on a hidden activation that nothing else refers
+   * to (PyTorch's {@code inplace=True}, decided by the model instead of the user).
+   */
+  boolean applyInPlace(Tensor x) {
+    return false;
+  }
+
+  /**
    * The hyperparameters that, with {@link #type()}, rebuild this layer
    * ({@link LayerType#create(Map)}): numbers, booleans, strings and int arrays only.
    */

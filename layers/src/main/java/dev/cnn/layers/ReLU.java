@@ -3,6 +3,9 @@ package dev.cnn.layers;
 import dev.cnn.engine.Mode;
 import dev.cnn.engine.Ops;
 import dev.cnn.engine.Variable;
+import dev.cnn.tensor.Tensor;
+import dev.cnn.tensor.TensorMath;
+import dev.cnn.tensor.UnaryOp;
 import java.util.Map;
 
 /**
@@ -33,6 +36,12 @@ public final class ReLU extends Layer {
   @Override
   public Variable forward(Variable x, Mode mode) {
     return Ops.relu(x);
+  }
+
+  @Override
+  boolean applyInPlace(Tensor x) {
+    TensorMath.unary(UnaryOp.RELU, x, x);
+    return true;
   }
 
   @Override

@@ -1,6 +1,7 @@
 package dev.cnn.layers;
 
 import dev.cnn.engine.Mode;
+import dev.cnn.engine.NoGrad;
 import dev.cnn.engine.Variable;
 import dev.cnn.tensor.DType;
 import dev.cnn.tensor.Rng;
@@ -81,15 +82,16 @@ public final class Sequential {
     Variable h = x;
     for (int i = 0; i < layers.size(); i++) {
       Variable in = h;
+      // Without a graph (inference), nothing but this loop refers to a hidden activation borrowed
+      // from a Workspace scope: not the model's input, not a view of it, not when observed. Such an
+      // activation goes through an element-wise layer (ReLU) in place, and goes back to the pool
+      // once the next layer's output exists, so inference holds about two activations, not all.
+      boolean owned = in != x && observer == null && (NoGrad.active() || !in.requiresGrad())
+          && Workspace.lent(in.value()) && !in.value().sharesStorage(x.value());
+      if (owned && layers.get(i).applyInPlace(in.value())) continue; // h stays in, now transformed
       h = layers.get(i).forward(in, mode);
       if (observer != null) observer.accept(h, i);
-      // Without a graph (inference) nothing refers to a hidden layer's input once its output exists:
-      // inside a Workspace scope its array goes back at once, so inference holds two activations,
-      // not all of them. Not the model's input, not a view that the output shares, not when observed.
-      if (in != x && observer == null && !h.requiresGrad() && !in.value().sharesStorage(h.value())
-          && !in.value().sharesStorage(x.value())) {
-        Workspace.giveBack(in.value());
-      }
+      if (owned && !h.requiresGrad() && !in.value().sharesStorage(h.value())) Workspace.giveBack(in.value());
     }
     return h;
   }

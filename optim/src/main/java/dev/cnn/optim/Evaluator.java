@@ -24,6 +24,10 @@ public final class Evaluator {
    */
   public static Evaluation evaluate(Sequential model, ClassificationLoss loss, Iterable<Batch> batches,
       List<String> classNames) {
+    if (Workspace.active()) {
+      throw new IllegalStateException("evaluate: called inside an open Workspace scope, which would keep"
+          + " every batch's arrays until it closes; call it outside the scope (it opens one per batch itself)");
+    }
     int classes = model.outputShape()[0];
     int[][] confusion = new int[classes][classes];
     double lossSum = 0;

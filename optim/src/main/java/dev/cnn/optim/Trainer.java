@@ -72,6 +72,10 @@ public final class Trainer {
    * state restored from a checkpoint resumes), recording into it as it goes.
    */
   public Result fit(Iterable<Batch> train, Iterable<Batch> validation, TrainingState state) {
+    if (Workspace.active()) {
+      throw new IllegalStateException("Trainer.fit: called inside an open Workspace scope, which would keep"
+          + " every step's arrays until it closes; call fit outside the scope (it opens one per batch itself)");
+    }
     if (Double.isNaN(state.baseLr)) state.baseLr = baseLr;
     final double base = state.baseLr;
     TrainingContext ctx = new TrainingContext(model, optimizer, state.history, state, callbacks);

@@ -1,6 +1,7 @@
 package dev.cnn.optim;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cnn.engine.Mode;
@@ -10,6 +11,7 @@ import dev.cnn.layers.Sequential;
 import dev.cnn.tensor.Batch;
 import dev.cnn.tensor.Log;
 import dev.cnn.tensor.Tensor;
+import dev.cnn.tensor.Workspace;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -222,5 +224,19 @@ class TrainerTest {
     assertEquals(after.accuracy(), r.history().get(1).valAccuracy(), 0.0);
     assertTrue(Double.isNaN(Trainer.builder(m, CrossEntropyLoss.of(), Adam.adam(0.01).build(m.parameters())).epochs(1)
         .build().fit(DATA, null).history().get(0).valLoss()));
+  }
+
+  /** fit and evaluate open a workspace per batch; inside the caller's scope they would keep every batch's arrays. */
+  @Test
+  void fitAndEvaluateRefuseToRunInsideAWorkspaceScope() {
+    Sequential m = Fixtures.mlp(8, 21);
+    Trainer t = Trainer.builder(m, CrossEntropyLoss.of(), Sgd.builder(0.1).build(m.parameters())).epochs(1).build();
+    try (Workspace ws = Workspace.open()) {
+      IllegalStateException e = assertThrows(IllegalStateException.class, () -> t.fit(DATA, null));
+      assertTrue(e.getMessage().startsWith("Trainer.fit: called inside an open Workspace scope"), e.getMessage());
+      e = assertThrows(IllegalStateException.class, () -> Evaluator.evaluate(m, CrossEntropyLoss.of(), DATA, null));
+      assertTrue(e.getMessage().startsWith("evaluate: called inside an open Workspace scope"), e.getMessage());
+    }
+    assertEquals(1, t.fit(DATA, null).history().size(), "outside a scope it trains");
   }
 }

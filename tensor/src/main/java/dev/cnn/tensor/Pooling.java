@@ -53,7 +53,8 @@ public final class Pooling {
    *
    * @param output {@code [N, C, Hout, Wout]}
    * @param indices for each output element (same flat order), the index {@code ih*W + iw} of the
-   *     maximum within its (n, c) input plane
+   *     maximum within its (n, c) input plane; when output was made inside a {@link Workspace}
+   *     scope, the indices are recycled with it: valid while {@code output.isLive()}
    */
   public record MaxPoolResult(Tensor output, int[] indices) {}
 
@@ -74,7 +75,7 @@ public final class Pooling {
   public static MaxPoolResult maxForward(Tensor x, Pool2dSpec spec) {
     int[] out = geometry("maxPool2d forward", x.shape(), spec);
     Tensor y = Tensor.zeros(x.dtype(), out);
-    int[] idx = new int[y.size()];
+    int[] idx = Workspace.intsBeside(y, y.size()); // in a Workspace scope, recycled with y
     int h = x.dim(2), w = x.dim(3), hOut = out[2], wOut = out[3];
     if (x.dtype() == DType.FLOAT32) {
       float[] xf = x.floatData(), yf = y.floatData();

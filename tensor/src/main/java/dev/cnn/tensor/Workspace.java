@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.ToIntFunction;
 
 /**
  * A scope whose float32 tensors give their storage back when it closes, so that the next
@@ -36,17 +37,21 @@ import java.util.Map;
  *       results, {@link Tensor#full}, ...) takes a float32 array of the exact length from the
  *       thread's pool when one is free, zeroed, or allocates one; either way the array is on loan
  *       until the scope closes. {@link Tensor#copy}, {@link Tensor#of} and {@link Tensor#wrap} never
- *       borrow, so a copy made inside the scope outlives it; so do leaf gradients, parameters and
- *       optimiser state, which are made that way.
+ *       borrow, so a copy made inside the scope outlives it; the engine makes leaf gradients and
+ *       optimiser state that way. Build models and load weights outside any scope: a model built
+ *       inside one would have borrowed weights, dead (loudly) once it closes.
  *   <li>{@link #close()} returns every loan to the pool. A tensor created inside the scope is
  *       dead afterwards: reading or writing it ({@link Tensor#floatData}, {@link Tensor#getFlat},
  *       ...) throws an {@link IllegalStateException} that says so, instead of silently seeing the
- *       next step's numbers. (An array fetched with {@code floatData()} before the close cannot be
- *       checked: do not keep one past it.)
+ *       next step's numbers. (An array fetched with {@code floatData()} before the close, or a
+ *       tensor {@link Tensor#wrap wrapped} around it, cannot be checked: do not keep one past it.)
  *   <li>A scope belongs to the thread that opened it, and only that thread's tensors borrow:
  *       a data-loading thread or the kernels' worker threads allocate as usual.
  *   <li>Scopes do not nest: {@code open()} inside an open scope joins it, and only the outermost
- *       {@code close()} recycles, so nothing is ever recycled early.
+ *       {@code close()} recycles, so nothing is ever recycled early. Closing a scope twice does
+ *       nothing the second time. Code that opens a scope per step ({@code Trainer.fit},
+ *       {@code Evaluator.evaluate}) refuses to run inside another scope, which would keep every
+ *       step's arrays until it closed.
  *   <li>The pool keeps exactly the arrays of the last scope: an array that a whole scope did not
  *       ask for (a shape seen only in the previous step, such as a smaller last batch) is left to
  *       the garbage collector. The memory held between steps is therefore one step's working set.
@@ -58,38 +63,26 @@ import java.util.Map;
  */
 public final class Workspace implements AutoCloseable {
   /** Whether scopes pool at all ({@code cnn.workspace=off} turns them into no-ops). */
-  static final boolean ENABLED = enabled();
+  private static final boolean ENABLED = readEnabled();
 
-  private static final ThreadLocal<Workspace> OF_THREAD = ThreadLocal.withInitial(Workspace::new);
+  private static final ThreadLocal<Pool> OF_THREAD = ThreadLocal.withInitial(Pool::new);
 
-  private final Thread owner = Thread.currentThread();
-  /** Free arrays by length: those of the last closed scope, and those given back in this one. */
-  private Map<Integer, ArrayDeque<float[]>> free = new HashMap<>();
-  /**
-   * While a scope is open: the arrays of the scope before it that were not lent again yet. Lent
-   * after {@code free}; what is left of them when the scope closes goes to the garbage collector.
-   */
-  private Map<Integer, ArrayDeque<float[]>> stale = new HashMap<>();
-  /** The loans of the open scope, in order. */
-  private final List<Lease> leases = new ArrayList<>();
-  private int depth;
-  private long reused;
-  private long allocated;
+  /** This thread's pool and its open scope, if any. */
+  private final Pool pool;
+  private boolean closed;
 
-  private Workspace() {}
+  private Workspace(Pool pool) {
+    this.pool = pool;
+  }
 
   /**
    * Opens a scope on this thread (or joins the one already open); close it with
    * try-with-resources.
    */
   public static Workspace open() {
-    Workspace w = OF_THREAD.get();
-    if (w.depth++ == 0) { // the last scope's arrays become stale: lent again, or dropped at close
-      Map<Integer, ArrayDeque<float[]>> t = w.stale;
-      w.stale = w.free;
-      w.free = t;
-    }
-    return w;
+    Pool p = OF_THREAD.get();
+    if (p.depth++ == 0) p.startScope();
+    return new Workspace(p);
   }
 
   /** Whether a scope is open on this thread. */
@@ -97,33 +90,32 @@ public final class Workspace implements AutoCloseable {
     return OF_THREAD.get().depth > 0;
   }
 
+  /** Whether scopes pool at all: false when {@code cnn.workspace} is {@code off}. */
+  public static boolean enabled() {
+    return ENABLED;
+  }
+
   /**
    * Ends the scope; when it is the outermost one, every array lent inside it goes back to the
-   * pool and the tensors that used them become unusable.
+   * pool and the tensors that used them become unusable. A second call does nothing.
    *
-   * @throws IllegalStateException when called from another thread than the one that opened it, or
-   *     more often than {@link #open()}
+   * @throws IllegalStateException when called from another thread than the one that opened it
    */
   @Override
   public void close() {
-    if (Thread.currentThread() != owner) {
+    if (Thread.currentThread() != pool.owner) {
       throw new IllegalStateException("Workspace.close: called on thread '" + Thread.currentThread().getName()
-          + "', but the scope was opened on '" + owner.getName() + "'; close it on the thread that opened it");
+          + "', but the scope was opened on '" + pool.owner.getName() + "'; close it on the thread that opened it");
     }
-    if (depth == 0) {
-      throw new IllegalStateException("Workspace.close: no scope is open on this thread (closed twice?);"
-          + " expected one close() per open(), best through try-with-resources");
-    }
-    if (--depth > 0) return;
-    // Arrays the whole scope did not ask for go to the garbage collector; the scope's own come back
-    // (those given back early are in the free lists already).
-    stale.clear();
-    for (Lease l : leases) {
-      if (l.recycled) continue;
-      l.recycled = true;
-      free.computeIfAbsent(l.array.length, k -> new ArrayDeque<>()).addLast(l.array);
-    }
-    leases.clear();
+    if (closed) return;
+    closed = true;
+    if (--pool.depth == 0) pool.endScope();
+  }
+
+  /** Whether t's storage is on loan from a scope open on this thread (and not given back). */
+  public static boolean lent(Tensor t) {
+    Lease l = t.lease();
+    return l != null && !l.recycled && l.owner == OF_THREAD.get() && l.owner.depth > 0;
   }
 
   /**
@@ -134,10 +126,7 @@ public final class Workspace implements AutoCloseable {
    * or was given back already.
    */
   public static void giveBack(Tensor t) {
-    Lease l = t.lease();
-    if (l == null || l.recycled || l.owner != OF_THREAD.get() || l.owner.depth == 0) return;
-    l.recycled = true;
-    l.owner.free.computeIfAbsent(l.array.length, k -> new ArrayDeque<>()).addLast(l.array);
+    if (lent(t)) t.lease().owner.giveBack(t.lease());
   }
 
   /**
@@ -146,54 +135,70 @@ public final class Workspace implements AutoCloseable {
    */
   static Lease lend(int n) {
     if (!ENABLED) return null;
-    Workspace w = OF_THREAD.get();
-    if (w.depth == 0) return null;
-    float[] a = take(w.free, n);
-    if (a == null) a = take(w.stale, n);
+    Pool p = OF_THREAD.get();
+    if (p.depth == 0) return null;
+    float[] a = p.floats.take(n);
     if (a == null) {
       a = new float[n];
-      w.allocated += n;
+      p.allocated += n;
     } else {
       Arrays.fill(a, 0f);
-      w.reused += n;
+      p.reused += n;
     }
-    Lease l = new Lease(a, w);
-    w.leases.add(l);
+    Lease l = new Lease(a, p);
+    p.leases.add(l);
     return l;
   }
 
-  private static float[] take(Map<Integer, ArrayDeque<float[]>> lists, int n) {
-    ArrayDeque<float[]> q = lists.get(n);
-    return q == null ? null : q.pollFirst();
+  /**
+   * A zeroed int array of length n that lives and dies with {@code owner}'s storage: borrowed
+   * from the pool, and returned with owner's array, when owner's storage is on loan from this
+   * thread's open scope; a new array otherwise. For what a kernel computes beside its result and
+   * backward reads later (max pooling's argmax indices): whoever keeps it checks
+   * {@link Tensor#isLive() owner.isLive()} before reading it again.
+   */
+  static int[] intsBeside(Tensor owner, int n) {
+    Lease l = owner.lease();
+    if (l == null || l.recycled || l.ints != null || l.owner != OF_THREAD.get()) return new int[n];
+    Pool p = l.owner;
+    int[] a = p.ints.take(n);
+    if (a == null) {
+      a = new int[n];
+      p.allocated += n;
+    } else {
+      Arrays.fill(a, 0);
+      p.reused += n;
+    }
+    l.ints = a;
+    return a;
   }
 
   /**
-   * What this thread's pool has done so far, in floats.
+   * What this thread's pool has done so far, in array elements (floats, and the int indices that
+   * max pooling keeps beside its output; 4 bytes each).
    *
-   * @param reusedFloats lent from recycled arrays
-   * @param allocatedFloats lent from newly allocated arrays
-   * @param freeFloats held free now, for the next scope
+   * @param reusedElements lent from recycled arrays
+   * @param allocatedElements lent from newly allocated arrays
+   * @param freeElements held free now, for the next scope
    */
-  public record Stats(long reusedFloats, long allocatedFloats, long freeFloats) {}
+  public record Stats(long reusedElements, long allocatedElements, long freeElements) {}
 
   /** This thread's pool's counters (for benchmarks and tests). */
   public static Stats stats() {
-    Workspace w = OF_THREAD.get();
-    long free = 0;
-    for (ArrayDeque<float[]> q : w.free.values()) for (float[] a : q) free += a.length;
-    return new Stats(w.reused, w.allocated, free);
+    Pool p = OF_THREAD.get();
+    return new Stats(p.reused, p.allocated, p.floats.freeElements() + p.ints.freeElements());
   }
 
   /** This thread's pool in words: on or off, and {@link #stats()} in MB. */
   public static String describe() {
     Stats s = stats();
     return String.format(Locale.ROOT, "workspace %s: %.1f MB reused, %.1f MB allocated, %.1f MB free",
-        ENABLED ? "on" : "off", s.reusedFloats() * 4e-6, s.allocatedFloats() * 4e-6, s.freeFloats() * 4e-6);
+        ENABLED ? "on" : "off", s.reusedElements() * 4e-6, s.allocatedElements() * 4e-6, s.freeElements() * 4e-6);
   }
 
-  private static boolean enabled() {
+  private static boolean readEnabled() {
     String v = System.getProperty("cnn.workspace", System.getenv("CNN_WORKSPACE"));
-    if (v == null) return true;
+    if (v == null || v.isBlank()) return true;
     switch (v.trim().toLowerCase(Locale.ROOT)) {
       case "off":
       case "false":
@@ -204,17 +209,99 @@ public final class Workspace implements AutoCloseable {
       case "1":
         return true;
       default:
-        throw new IllegalArgumentException("cnn.workspace is '" + v + "', expected on or off");
+        Log.warn("cnn.workspace / CNN_WORKSPACE is '" + v + "', expected on or off; using on");
+        return true;
+    }
+  }
+
+  /** A thread's arrays: the free ones by type and length, and the loans of its open scope. */
+  private static final class Pool {
+    final Thread owner = Thread.currentThread();
+    final FreeLists<float[]> floats = new FreeLists<>(a -> a.length);
+    final FreeLists<int[]> ints = new FreeLists<>(a -> a.length);
+    /** The loans of the open scope, in order. */
+    final List<Lease> leases = new ArrayList<>();
+    int depth;
+    long reused;
+    long allocated;
+
+    void startScope() {
+      floats.startScope();
+      ints.startScope();
+    }
+
+    /** At the outermost close: every loan not given back yet comes back, the stale arrays go. */
+    void endScope() {
+      floats.endScope();
+      ints.endScope();
+      for (Lease l : leases) {
+        if (!l.recycled) giveBack(l);
+      }
+      leases.clear();
+    }
+
+    void giveBack(Lease l) {
+      l.recycled = true;
+      floats.add(l.array);
+      if (l.ints != null) ints.add(l.ints);
+    }
+  }
+
+  /** Free arrays of one element type, by length. */
+  private static final class FreeLists<A> {
+    private final ToIntFunction<A> length;
+    /** Those of the last closed scope, and those given back in the open one. */
+    private Map<Integer, ArrayDeque<A>> free = new HashMap<>();
+    /**
+     * While a scope is open: the arrays of the scope before it not lent again yet. They are lent
+     * after {@code free}'s; what is left of them when the scope closes goes to the garbage collector.
+     */
+    private Map<Integer, ArrayDeque<A>> stale = new HashMap<>();
+
+    FreeLists(ToIntFunction<A> length) {
+      this.length = length;
+    }
+
+    void startScope() {
+      Map<Integer, ArrayDeque<A>> t = stale;
+      stale = free;
+      free = t;
+    }
+
+    void endScope() {
+      stale.clear();
+    }
+
+    A take(int n) {
+      A a = poll(free, n);
+      return a != null ? a : poll(stale, n);
+    }
+
+    void add(A a) {
+      free.computeIfAbsent(length.applyAsInt(a), k -> new ArrayDeque<>()).addLast(a);
+    }
+
+    long freeElements() {
+      long n = 0;
+      for (ArrayDeque<A> q : free.values()) for (A a : q) n += length.applyAsInt(a);
+      return n;
+    }
+
+    private static <A> A poll(Map<Integer, ArrayDeque<A>> lists, int n) {
+      ArrayDeque<A> q = lists.get(n);
+      return q == null ? null : q.pollFirst();
     }
   }
 
   /** One array on loan; shared by a tensor and its views, and marked when the scope closes. */
   static final class Lease {
     final float[] array;
-    final Workspace owner;
+    final Pool owner;
+    /** An int array lent with it ({@link #intsBeside}), returned with it; or null. */
+    int[] ints;
     boolean recycled;
 
-    Lease(float[] array, Workspace owner) {
+    Lease(float[] array, Pool owner) {
       this.array = array;
       this.owner = owner;
     }

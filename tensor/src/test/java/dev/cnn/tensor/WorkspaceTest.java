@@ -11,14 +11,20 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class WorkspaceTest {
   @BeforeEach
   void pooling() {
-    assumeTrue(Workspace.ENABLED, "cnn.workspace=off: scopes do not pool");
+    assumeTrue(Workspace.enabled(), "cnn.workspace=off: scopes do not pool");
     assertFalse(Workspace.active(), "a test left a scope open");
+  }
+
+  @AfterEach
+  void noScopeLeftOpen() {
+    assertFalse(Workspace.active(), "the test left a scope open");
   }
 
   @Test
@@ -95,23 +101,36 @@ class WorkspaceTest {
   }
 
   @Test
-  void closingTwiceOrOnAnotherThreadIsAnError() throws Exception {
-    Workspace ws = Workspace.open();
-    AtomicReference<Throwable> fromOther = new AtomicReference<>();
-    Thread other = new Thread(() -> {
-      try {
-        ws.close();
-      } catch (Throwable e) {
-        fromOther.set(e);
-      }
-    }, "other");
-    other.start();
-    other.join();
-    assertTrue(fromOther.get() instanceof IllegalStateException, String.valueOf(fromOther.get()));
-    assertTrue(fromOther.get().getMessage().contains("opened on"), fromOther.get().getMessage());
-    ws.close();
-    IllegalStateException e = assertThrows(IllegalStateException.class, ws::close);
-    assertTrue(e.getMessage().contains("closed twice"), e.getMessage());
+  void closingOnAnotherThreadIsAnErrorAndClosingTwiceDoesNothing() throws Exception {
+    Tensor t;
+    Workspace outer = Workspace.open();
+    try {
+      AtomicReference<Throwable> fromOther = new AtomicReference<>();
+      Thread other = new Thread(() -> {
+        try {
+          outer.close();
+        } catch (Throwable e) {
+          fromOther.set(e);
+        }
+      }, "other");
+      other.start();
+      other.join();
+      assertTrue(fromOther.get() instanceof IllegalStateException, String.valueOf(fromOther.get()));
+      assertTrue(fromOther.get().getMessage().contains("opened on"), fromOther.get().getMessage());
+      assertTrue(Workspace.active(), "the failed close closed nothing");
+
+      Workspace inner = Workspace.open();
+      t = Tensor.zeros(7);
+      inner.close();
+      inner.close(); // a redundant close of the inner handle must not end the outer scope
+      assertTrue(Workspace.active());
+      assertTrue(t.isLive());
+    } finally {
+      outer.close();
+    }
+    assertFalse(t.isLive());
+    outer.close(); // again: nothing happens
+    assertFalse(Workspace.active());
   }
 
   @Test
@@ -137,7 +156,7 @@ class WorkspaceTest {
     try (Workspace ws = Workspace.open()) { // e.g. the smaller last batch of an epoch
       assertSame(ten, Tensor.zeros(10).floatData());
     }
-    assertEquals(10, Workspace.stats().freeFloats(), "the pool holds the last scope's arrays only");
+    assertEquals(10, Workspace.stats().freeElements(), "the pool holds the last scope's arrays only");
     try (Workspace ws = Workspace.open()) {
       assertNotSame(twenty, Tensor.zeros(20).floatData());
     }
@@ -156,6 +175,9 @@ class WorkspaceTest {
       assertSame(storage, b.floatData());
       assertNotSame(storage, c.floatData(), "given back once, lent once");
       assertEquals(0.0, b.getFlat(31));
+      Workspace.giveBack(a); // after the array was lent again: b keeps it
+      assertNotSame(storage, Tensor.zeros(32).floatData(), "a's late give-back must not free b's array");
+      assertTrue(b.isLive());
     }
     Tensor outside = Tensor.zeros(32);
     Workspace.giveBack(outside); // not borrowed: nothing happens
@@ -163,18 +185,39 @@ class WorkspaceTest {
   }
 
   @Test
+  void givingBackAViewGivesBackItsStorage() {
+    try (Workspace ws = Workspace.open()) {
+      Tensor base = Tensor.zeros(4, 6);
+      Workspace.giveBack(base.reshape(24));
+      assertFalse(base.isLive(), "the base shares the storage");
+      assertSame(base.lease().array, Tensor.zeros(24).lease().array);
+    }
+  }
+
+  @Test
+  void anotherThreadCannotGiveBackThisThreadsTensor() throws Exception {
+    try (Workspace ws = Workspace.open()) {
+      Tensor t = Tensor.zeros(11);
+      Thread other = new Thread(() -> Workspace.giveBack(t));
+      other.start();
+      other.join();
+      assertTrue(t.isLive());
+    }
+  }
+
+  @Test
   void statsCountReusedAndAllocatedFloats() {
     Workspace.Stats s0 = Workspace.stats();
     for (int step = 0; step < 3; step++) {
       try (Workspace ws = Workspace.open()) {
-        Tensor.zeros(100);
-        Tensor.zeros(50);
+        Tensor.zeros(1009); // lengths no other test uses
+        Tensor.zeros(503);
       }
     }
     Workspace.Stats s = Workspace.stats();
-    assertEquals(150, s.allocatedFloats() - s0.allocatedFloats(), "the first scope allocates");
-    assertEquals(300, s.reusedFloats() - s0.reusedFloats(), "the next two reuse");
-    assertEquals(150, s.freeFloats());
+    assertEquals(1512, s.allocatedElements() - s0.allocatedElements(), "the first scope allocates");
+    assertEquals(3024, s.reusedElements() - s0.reusedElements(), "the next two reuse");
+    assertEquals(1512, s.freeElements());
     assertTrue(Workspace.describe().startsWith("workspace on: "), Workspace.describe());
   }
 }
