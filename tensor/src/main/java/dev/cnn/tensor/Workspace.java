@@ -7,6 +7,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.IntFunction;
 import java.util.function.ToIntFunction;
 
 /**
@@ -36,7 +38,8 @@ import java.util.function.ToIntFunction;
  *   <li>Inside an open scope, {@link Tensor#zeros} (and everything built on it: the kernels'
  *       results, {@link Tensor#full}, ...) takes a float32 array of the exact length from the
  *       thread's pool when one is free, zeroed, or allocates one; either way the array is on loan
- *       until the scope closes. {@link Tensor#copy}, {@link Tensor#of} and {@link Tensor#wrap} never
+ *       until the scope closes (max pooling's argmax indices borrow an int array that goes back with
+ *       its output's). {@link Tensor#copy}, {@link Tensor#of} and {@link Tensor#wrap} never
  *       borrow, so a copy made inside the scope outlives it; the engine makes leaf gradients and
  *       optimiser state that way. Build models and load weights outside any scope: a model built
  *       inside one would have borrowed weights, dead (loudly) once it closes.
@@ -54,7 +57,8 @@ import java.util.function.ToIntFunction;
  *       step's arrays until it closed.
  *   <li>The pool keeps exactly the arrays of the last scope: an array that a whole scope did not
  *       ask for (a shape seen only in the previous step, such as a smaller last batch) is left to
- *       the garbage collector. The memory held between steps is therefore one step's working set.
+ *       the garbage collector. The memory held between steps is therefore one step's working set
+ *       (per thread that opened a scope, for as long as the thread lives).
  * </ul>
  *
  * <p>float64 tensors (gradient checks) are not pooled. The system property {@code cnn.workspace}
@@ -137,15 +141,7 @@ public final class Workspace implements AutoCloseable {
     if (!ENABLED) return null;
     Pool p = OF_THREAD.get();
     if (p.depth == 0) return null;
-    float[] a = p.floats.take(n);
-    if (a == null) {
-      a = new float[n];
-      p.allocated += n;
-    } else {
-      Arrays.fill(a, 0f);
-      p.reused += n;
-    }
-    Lease l = new Lease(a, p);
+    Lease l = new Lease(p.floats.borrow(n, p), p);
     p.leases.add(l);
     return l;
   }
@@ -160,17 +156,8 @@ public final class Workspace implements AutoCloseable {
   static int[] intsBeside(Tensor owner, int n) {
     Lease l = owner.lease();
     if (l == null || l.recycled || l.ints != null || l.owner != OF_THREAD.get()) return new int[n];
-    Pool p = l.owner;
-    int[] a = p.ints.take(n);
-    if (a == null) {
-      a = new int[n];
-      p.allocated += n;
-    } else {
-      Arrays.fill(a, 0);
-      p.reused += n;
-    }
-    l.ints = a;
-    return a;
+    l.ints = l.owner.ints.borrow(n, l.owner);
+    return l.ints;
   }
 
   /**
@@ -217,8 +204,8 @@ public final class Workspace implements AutoCloseable {
   /** A thread's arrays: the free ones by type and length, and the loans of its open scope. */
   private static final class Pool {
     final Thread owner = Thread.currentThread();
-    final FreeLists<float[]> floats = new FreeLists<>(a -> a.length);
-    final FreeLists<int[]> ints = new FreeLists<>(a -> a.length);
+    final FreeLists<float[]> floats = new FreeLists<>(float[]::new, a -> a.length, a -> Arrays.fill(a, 0f));
+    final FreeLists<int[]> ints = new FreeLists<>(int[]::new, a -> a.length, a -> Arrays.fill(a, 0));
     /** The loans of the open scope, in order. */
     final List<Lease> leases = new ArrayList<>();
     int depth;
@@ -249,7 +236,9 @@ public final class Workspace implements AutoCloseable {
 
   /** Free arrays of one element type, by length. */
   private static final class FreeLists<A> {
+    private final IntFunction<A> create;
     private final ToIntFunction<A> length;
+    private final Consumer<A> zero;
     /** Those of the last closed scope, and those given back in the open one. */
     private Map<Integer, ArrayDeque<A>> free = new HashMap<>();
     /**
@@ -258,8 +247,22 @@ public final class Workspace implements AutoCloseable {
      */
     private Map<Integer, ArrayDeque<A>> stale = new HashMap<>();
 
-    FreeLists(ToIntFunction<A> length) {
+    FreeLists(IntFunction<A> create, ToIntFunction<A> length, Consumer<A> zero) {
+      this.create = create;
       this.length = length;
+      this.zero = zero;
+    }
+
+    /** A zeroed array of length n: a free one, else a new one; counted in the pool's figures. */
+    A borrow(int n, Pool p) {
+      A a = take(n);
+      if (a == null) {
+        p.allocated += n;
+        return create.apply(n);
+      }
+      zero.accept(a);
+      p.reused += n;
+      return a;
     }
 
     void startScope() {
