@@ -66,4 +66,22 @@ class WorkspaceBackwardTest {
     IllegalStateException e = assertThrows(IllegalStateException.class, loss::backward);
     assertTrue(e.getMessage().contains("Workspace"), e.getMessage());
   }
+
+  @Test
+  void anOutputGivenBackTakesItsIndicesAlongAndBackwardThenFailsLoudly() {
+    assumeTrue(Workspace.enabled());
+    Variable x = Variable.parameter(X.copy(), "x");
+    try (Workspace ws = Workspace.open()) {
+      Variable y = Ops.maxPool2d(x, Pool2dSpec.of(2));
+      Variable loss = y.sum();
+      Pooling.MaxPoolResult r = Pooling.maxForward(X, Pool2dSpec.of(2));
+      int[] indices = r.indices();
+      Workspace.giveBack(r.output());
+      assertThrows(IllegalStateException.class, r::indices);
+      assertSame(indices, Pooling.maxForward(X, Pool2dSpec.of(2)).indices(), "the indices went back with the output");
+      Workspace.giveBack(y.value()); // what a careless caller could do to a recorded op's output
+      IllegalStateException e = assertThrows(IllegalStateException.class, loss::backward);
+      assertTrue(e.getMessage().contains("Workspace"), e.getMessage());
+    }
+  }
 }

@@ -56,7 +56,22 @@ public final class Pooling {
    *     maximum within its (n, c) input plane; when output was made inside a {@link Workspace}
    *     scope, the indices are recycled with it: valid while {@code output.isLive()}
    */
-  public record MaxPoolResult(Tensor output, int[] indices) {}
+  public record MaxPoolResult(Tensor output, int[] indices) {
+    /**
+     * The argmax indices.
+     *
+     * @throws IllegalStateException when output was made in a {@link Workspace} scope that has
+     *     closed: the array may hold another max pool's indices by now
+     */
+    @Override
+    public int[] indices() {
+      if (!output.isLive()) {
+        throw new IllegalStateException("maxPool2d: these argmax indices were recycled with their output when its"
+            + " Workspace scope closed; use them inside the scope, or copy them (indices().clone()) before it closes");
+      }
+      return indices;
+    }
+  }
 
   /** The output shape {@code [N, C, Hout, Wout]} of pooling x with {@code spec}. */
   public static int[] outputShape(int[] inputShape, Pool2dSpec spec) {

@@ -220,4 +220,31 @@ class WorkspaceTest {
     assertEquals(1512, s.freeElements());
     assertTrue(Workspace.describe().startsWith("workspace on: "), Workspace.describe());
   }
+
+  @Test
+  void intsBesideATensorAreBorrowedAndReturnedWithIt() {
+    int[] plain = Workspace.intsBeside(Tensor.zeros(6), 6); // outside a scope: a new array
+    assertEquals(6, plain.length);
+    int[] first;
+    try (Workspace ws = Workspace.open()) {
+      Tensor out = Tensor.zeros(1013);
+      first = Workspace.intsBeside(out, 1013);
+      Arrays.fill(first, 9);
+      assertNotSame(first, Workspace.intsBeside(out, 1013), "one int array per tensor; a second is a new one");
+      assertNotSame(first, Workspace.intsBeside(Tensor.wrap(new float[3], 3), 1013), "not borrowed: new");
+    }
+    assertEquals(2 * 1013, Workspace.stats().freeElements(), "the float array and its ints are free");
+    try (Workspace ws = Workspace.open()) {
+      Tensor out = Tensor.zeros(1013);
+      int[] again = Workspace.intsBeside(out, 1013);
+      assertSame(first, again);
+      assertEquals(0, again[1012], "zeroed");
+      Workspace.giveBack(out);
+      assertSame(again, Workspace.intsBeside(Tensor.zeros(1013), 1013), "given back with its tensor");
+    }
+    try (Workspace ws = Workspace.open()) {
+      // a scope that asks for nothing
+    }
+    assertEquals(0, Workspace.stats().freeElements(), "unused for a whole scope: dropped");
+  }
 }
