@@ -93,6 +93,11 @@ final class VectorPooling implements PoolingKernel {
 
     /** 0, 2, 4, ..., 2(L-1). */
     private final float[] twoLanes = new float[lanes()];
+    /**
+     * Per thread: one run's argmax lanes at [0, L) and, when narrow, its maxima at [L, 2L). (Made
+     * once per thread: two arrays per plane were most of what a FashionNet step still allocated.)
+     */
+    private final ThreadLocal<float[]> scratch = ThreadLocal.withInitial(() -> new float[2 * lanes()]);
 
     Body() {
       for (int l = 0; l < twoLanes.length; l++) twoLanes[l] = 2 * l;
@@ -113,7 +118,7 @@ final class VectorPooling implements PoolingKernel {
       // 7% of a FashionNet training step.)
       final FloatVector twoL = FloatVector.fromArray(s, twoLanes, 0);
       final boolean narrow = wOut < len; // one run per row, its last lanes past the row's end
-      final float[] max = new float[len], at = new float[len]; // one run's results, when narrow
+      final float[] sc = scratch.get(); // argmax lanes at [0, len), maxima of a narrow run at [len, 2 len)
       for (int oh = 0; oh < hOut; oh++) {
         int row = 2 * oh * w; // index in the plane of the top-left tap of window (oh, 0)
         int out = io + oh * wOut;
@@ -143,16 +148,16 @@ final class VectorPooling implements PoolingKernel {
           take = d.compare(GT, m).or(d.compare(NE, d).and(m.compare(EQ, m)));
           m = m.blend(d, take);
           best = best.blend(ia.add(w + 1), take);
-          best.intoArray(at, 0);
+          best.intoArray(sc, 0);
           if (narrow) {
-            m.intoArray(max, 0);
+            m.intoArray(sc, len);
             for (int l = 0; l < wOut; l++) {
-              y[out + l] = max[l];
-              idx[out + l] = (int) at[l];
+              y[out + l] = sc[len + l];
+              idx[out + l] = (int) sc[l];
             }
           } else {
             m.intoArray(y, out + ow);
-            for (int l = 0; l < len; l++) idx[out + ow + l] = (int) at[l];
+            for (int l = 0; l < len; l++) idx[out + ow + l] = (int) sc[l];
           }
         }
       }
