@@ -11,7 +11,10 @@
 # --no-pin (do not pin each run to the first T cores with taskset), --no-build, --out DIR (keep
 # every run's JSON and /usr/bin/time output there). Extra JVM options: CNN_JAVA_OPTS.
 # PyTorch: Debian's python3-torch through /usr/bin/python3 (PYTHON overrides), with
-# OPENBLAS_NUM_THREADS=1, OMP_NUM_THREADS=T and torch.set_num_threads(T).
+# OPENBLAS_NUM_THREADS=1, OMP_NUM_THREADS=T and torch.set_num_threads(T). --torch-malloc-tuned
+# also sets MALLOC_MMAP_THRESHOLD_=33554432 MALLOC_TRIM_THRESHOLD_=1073741824 for PyTorch, so
+# that glibc keeps activation-sized blocks instead of mapping and unmapping them on every use
+# (bench/README.md, "PyTorch and glibc malloc"): PyTorch's faster, steadier configuration.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -25,6 +28,7 @@ epoch=""
 pin=1
 build=1
 out=""
+torch_env=()
 while (( $# )); do
   case "$1" in
     --threads) threads="$2"; shift 2 ;;
@@ -34,8 +38,9 @@ while (( $# )); do
     --epoch) epoch="--epoch"; shift ;;
     --no-pin) pin=0; shift ;;
     --no-build) build=0; shift ;;
+    --torch-malloc-tuned) torch_env=(MALLOC_MMAP_THRESHOLD_=33554432 MALLOC_TRIM_THRESHOLD_=1073741824); shift ;;
     --out) out="$2"; shift 2 ;;
-    -h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "train-speed.sh: unknown option '$1'; see --help" >&2; exit 2 ;;
   esac
 done
@@ -83,7 +88,7 @@ run() {
       ${CNN_JAVA_OPTS:-} -cp "$JAR" dev.cnn.bench.TrainSpeed "${args[@]}" > "$base.out" 2> "$base.err" \
       || die "the Java run failed: $base.err"
   else
-    OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS="$t" "${prefix[@]}" /usr/bin/time -v -o "$base.time" \
+    env OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS="$t" ${torch_env[@]+"${torch_env[@]}"} "${prefix[@]}" /usr/bin/time -v -o "$base.time" \
       "$PYTHON" "$ROOT/bench/torch_train_speed.py" "${args[@]}" > "$base.out" 2> "$base.err" \
       || die "the PyTorch run failed: $base.err"
   fi
@@ -94,6 +99,7 @@ run() {
 }
 
 echo "FashionNet training speed: $("$JAVA" -version 2>&1 | head -1) vs PyTorch $("$PYTHON" -c 'import torch; print(torch.__version__)')" >&2
+(( ${#torch_env[@]} )) && echo "PyTorch with ${torch_env[*]}" >&2
 echo "threads: $threads; rounds: $rounds; ${epoch:+whole epochs; }steps: $steps after $warmup warm-up; pinned: $([[ $pin == 1 ]] && echo yes || echo no); raw results: $out" >&2
 for t in $threads; do
   for (( r = 1; r <= rounds; r++ )); do
