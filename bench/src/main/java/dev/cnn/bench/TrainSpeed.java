@@ -29,9 +29,9 @@ import java.util.StringJoiner;
  * <p>One training step, written out as in the examples: assemble a batch of 64 images (bytes to
  * floats / 255) in a shuffled order, {@code zeroGrad}, forward in TRAIN mode (dropout on), the
  * mean cross-entropy, backward, Adam (lr 1e-3), all inside a {@link Workspace} scope (so that each
- * step reuses the last step's arrays; {@code -Dcnn.workspace=off} measures without). The model is {@link Architectures#fashionnet}
- * for 1x28x28 images and 10 classes; the images are {@link TrainingImages#synthetic} (60,000, as
- * Fashion-MNIST's training set).
+ * step reuses the last step's arrays; {@code -Dcnn.workspace=off} measures without). The model is
+ * {@link Architectures#fashionnet} for 1x28x28 images and 10 classes; the images are
+ * {@link TrainingImages#synthetic} (60,000, as Fashion-MNIST's training set).
  *
  * <p>Measurement: {@code --warmup} steps (the JIT compiles the kernels), then {@code --steps}
  * timed steps, each timed on its own; reported are the median and mean time per step, images/s
