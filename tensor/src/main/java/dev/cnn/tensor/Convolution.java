@@ -20,7 +20,8 @@ package dev.cnn.tensor;
  * </pre>
  *
  * <p><b>Implementations.</b> float32 runs the GEMM-lowered kernel ({@code GemmConv}: im2col and
- * {@link Gemm}) unless {@link Kernels#mode()} is {@link KernelMode#SCALAR}, when it runs the
+ * {@link Gemm}), or for layers with at most 27 taps per output (first layers) a direct SIMD kernel
+ * ({@code VectorDirectConv}), unless {@link Kernels#mode()} is {@link KernelMode#SCALAR}, when it runs the
  * seven-loop reference ({@code ScalarConv}). float64 always runs the reference loops (it exists
  * for gradient checks). The two float32 paths agree within float rounding: they sum the same
  * terms in different orders. Results are bit-identical across runs and thread counts.
@@ -34,7 +35,7 @@ public final class Convolution {
 
   private static final class Holder {
     static final ConvKernel KERNEL =
-        Kernels.mode() == KernelMode.SCALAR ? REFERENCE : new GemmConv();
+        Kernels.select(ConvKernel.class, "dev.cnn.tensor.VectorDirectConv", REFERENCE);
   }
 
   private Convolution() {}
@@ -63,7 +64,7 @@ public final class Convolution {
       sameDType(op, x, "x", bias, "bias");
       expectShape(op, "bias", bias, new int[] {g.cOut()}, () -> "[Cout] with Cout = weight's first dimension");
     }
-    Tensor y = Tensor.zeros(x.dtype(), g.outputShape());
+    Tensor y = Tensor.forOverwrite(x.dtype(), g.outputShape()); // every kernel writes all of y
     if (x.dtype() == DType.FLOAT32) {
       kernel().forward(g, x.floatData(), w.floatData(), bias == null ? null : bias.floatData(), y.floatData());
     } else {
@@ -88,7 +89,7 @@ public final class Convolution {
     sameDType(op, dy, "dy", w, "w");
     expectShape(op, "dy", dy, g.outputShape(), () -> "the output shape of input " + Shapes.format(inputShape)
         + " and weight " + Shapes.format(w.shape()) + " with " + spec);
-    Tensor dx = Tensor.zeros(dy.dtype(), g.inputShape());
+    Tensor dx = Tensor.forOverwrite(dy.dtype(), g.inputShape()); // overwritten, not accumulated
     if (dy.dtype() == DType.FLOAT32) {
       kernel().backwardInput(g, dy.floatData(), w.floatData(), dx.floatData(), false);
     } else {
@@ -112,7 +113,7 @@ public final class Convolution {
     sameDType(op, x, "x", dy, "dy");
     expectShape(op, "dy", dy, g.outputShape(), () -> "the output shape of input " + Shapes.format(x.shape())
         + " and weight " + Shapes.format(weightShape) + " with " + spec);
-    Tensor dw = Tensor.zeros(x.dtype(), g.weightShape());
+    Tensor dw = Tensor.forOverwrite(x.dtype(), g.weightShape()); // overwritten, not accumulated
     if (x.dtype() == DType.FLOAT32) {
       kernel().backwardWeight(g, x.floatData(), dy.floatData(), dw.floatData(), false);
     } else {

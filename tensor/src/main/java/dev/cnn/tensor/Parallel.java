@@ -101,6 +101,34 @@ public final class Parallel {
     }
   }
 
+  /**
+   * Like {@link #forEach}, but hands out the indices in blocks of {@code block} consecutive ones
+   * ({@code [0, block)}, {@code [block, 2 block)}, ...), each run in index order by one thread.
+   * For bodies of a microsecond or less (one 7x7 pooling plane), where handing out each index on
+   * its own costs more than the work: 4096 such planes took 1.2 ms on two threads against 0.2 ms
+   * on one. The blocks depend on n and block only, never on the thread count.
+   *
+   * @throws IllegalArgumentException if block < 1
+   */
+  public static void forEach(int n, int block, IntConsumer body) {
+    if (block < 1) throw new IllegalArgumentException("block is " + block + ", expected >= 1");
+    if (block == 1) {
+      forEach(n, body);
+      return;
+    }
+    forEach((n + block - 1) / block, b -> {
+      for (int i = b * block, end = Math.min(n, i + block); i < end; i++) body.accept(i);
+    });
+  }
+
+  /**
+   * A block size for {@link #forEach(int, int, IntConsumer)} that gives each task about
+   * {@code elements} elements when one index covers {@code perIndex} of them: at least 1.
+   */
+  public static int blockFor(int perIndex, int elements) {
+    return Math.max(1, elements / Math.max(1, perIndex));
+  }
+
   private static void runRange(int n, IntConsumer body) {
     boolean outer = !INSIDE.get();
     if (outer) INSIDE.set(Boolean.TRUE);

@@ -26,7 +26,7 @@ import java.util.Arrays;
  * Ties go to the first pixel in row-major order; a NaN in the window is the maximum (the first
  * NaN), so NaNs propagate.
  *
- * <p>Plain loops, parallel over the N*C planes; each plane is written by one task in a fixed
+ * <p>Plain loops, parallel over the N*C planes (in blocks); each plane is written by one task in a fixed
  * order, so results are deterministic. One exception: float32 max pooling with 2x2 windows and
  * stride 2 runs on SIMD registers ({@code VectorPooling}, unless the scalar kernels are forced),
  * because the loop below branches on every tap and mispredicts about half the time on
@@ -46,7 +46,19 @@ public final class Pooling {
         Kernels.select(PoolingKernel.class, "dev.cnn.tensor.VectorPooling", Pooling::maxPlane);
   }
 
+  /**
+   * Output elements per parallel task, about: planes are handed out in blocks of this many
+   * elements, since a plane of FashionNet's second pooling layer (7x7) is well under a microsecond
+   * of work ({@link Parallel#forEach(int, int, java.util.function.IntConsumer)}).
+   */
+  static final int TASK_ELEMENTS = 8192;
+
   private Pooling() {}
+
+  /** Planes per parallel task for output {@code [N, C, Hout, Wout]}. */
+  private static int planeBlock(int[] out) {
+    return Parallel.blockFor(out[2] * out[3], TASK_ELEMENTS);
+  }
 
   /**
    * The output of {@link #maxForward}.
@@ -89,16 +101,16 @@ public final class Pooling {
    */
   public static MaxPoolResult maxForward(Tensor x, Pool2dSpec spec) {
     int[] out = geometry("maxPool2d forward", x.shape(), spec);
-    Tensor y = Tensor.zeros(x.dtype(), out);
+    Tensor y = Tensor.forOverwrite(x.dtype(), out); // every window writes its output
     int[] idx = Workspace.intsBeside(y, y.size()); // in a Workspace scope, recycled with y
     int h = x.dim(2), w = x.dim(3), hOut = out[2], wOut = out[3];
     if (x.dtype() == DType.FLOAT32) {
       float[] xf = x.floatData(), yf = y.floatData();
       PoolingKernel kernel = Holder.KERNEL;
-      Parallel.forEach(out[0] * out[1], p -> kernel.maxPlane(xf, p * h * w, h, w, spec, hOut, wOut, yf, idx, p * hOut * wOut));
+      Parallel.forEach(out[0] * out[1], planeBlock(out), p -> kernel.maxPlane(xf, p * h * w, h, w, spec, hOut, wOut, yf, idx, p * hOut * wOut));
     } else {
       double[] xd = x.doubleData(), yd = y.doubleData();
-      Parallel.forEach(out[0] * out[1], p -> maxPlane(xd, p * h * w, h, w, spec, hOut, wOut, yd, idx, p * hOut * wOut));
+      Parallel.forEach(out[0] * out[1], planeBlock(out), p -> maxPlane(xd, p * h * w, h, w, spec, hOut, wOut, yd, idx, p * hOut * wOut));
     }
     return new MaxPoolResult(y, idx);
   }
@@ -176,7 +188,7 @@ public final class Pooling {
     int plane = inputShape[2] * inputShape[3], outPlane = out[2] * out[3];
     float[] gf = dy.dtype() == DType.FLOAT32 ? dy.floatData() : null, df = gf == null ? null : dx.floatData();
     double[] gd = gf == null ? dy.doubleData() : null, dd = gf == null ? dx.doubleData() : null;
-    Parallel.forEach(out[0] * out[1], p -> {
+    Parallel.forEach(out[0] * out[1], planeBlock(out), p -> {
       for (int o = p * outPlane; o < (p + 1) * outPlane; o++) {
         int i = indices[o];
         if (i < 0 || i >= plane) {
@@ -202,12 +214,12 @@ public final class Pooling {
    */
   public static Tensor avgForward(Tensor x, Pool2dSpec spec) {
     int[] out = geometry("avgPool2d forward", x.shape(), spec);
-    Tensor y = Tensor.zeros(x.dtype(), out);
+    Tensor y = Tensor.forOverwrite(x.dtype(), out); // every window writes its output
     int h = x.dim(2), w = x.dim(3), hOut = out[2], wOut = out[3];
     double divisor = spec.kernelH() * spec.kernelW();
     float[] xf = x.dtype() == DType.FLOAT32 ? x.floatData() : null, yf = xf == null ? null : y.floatData();
     double[] xd = xf == null ? x.doubleData() : null, yd = xf == null ? y.doubleData() : null;
-    Parallel.forEach(out[0] * out[1], p -> {
+    Parallel.forEach(out[0] * out[1], planeBlock(out), p -> {
       int xo = p * h * w, yo = p * hOut * wOut;
       for (int oh = 0; oh < hOut; oh++) {
         int h0 = oh * spec.strideH() - spec.padH();
@@ -245,7 +257,7 @@ public final class Pooling {
     double divisor = spec.kernelH() * spec.kernelW();
     float[] gf = dy.dtype() == DType.FLOAT32 ? dy.floatData() : null, df = gf == null ? null : dx.floatData();
     double[] gd = gf == null ? dy.doubleData() : null, dd = gf == null ? dx.doubleData() : null;
-    Parallel.forEach(out[0] * out[1], p -> {
+    Parallel.forEach(out[0] * out[1], planeBlock(out), p -> {
       int xo = p * h * w, yo = p * hOut * wOut;
       for (int oh = 0; oh < hOut; oh++) {
         int h0 = oh * spec.strideH() - spec.padH();
@@ -287,7 +299,7 @@ public final class Pooling {
     Tensor y = Tensor.zeros(x.dtype(), n, c, 1, 1);
     float[] xf = x.dtype() == DType.FLOAT32 ? x.floatData() : null;
     double[] xd = xf == null ? x.doubleData() : null;
-    Parallel.forEach(n * c, p -> {
+    Parallel.forEach(n * c, Parallel.blockFor(plane, TASK_ELEMENTS), p -> {
       double sum = 0;
       for (int i = p * plane; i < (p + 1) * plane; i++) sum += xf != null ? xf[i] : xd[i];
       y.setFlat(p, sum / plane);
@@ -317,7 +329,7 @@ public final class Pooling {
     int plane = inputShape[2] * inputShape[3];
     float[] df = dy.dtype() == DType.FLOAT32 ? dx.floatData() : null;
     double[] dd = df == null ? dx.doubleData() : null;
-    Parallel.forEach(out[0] * out[1], p -> {
+    Parallel.forEach(out[0] * out[1], planeBlock(out), p -> {
       double g = dy.getFlat(p) / plane;
       if (df != null) Arrays.fill(df, p * plane, (p + 1) * plane, (float) g);
       else Arrays.fill(dd, p * plane, (p + 1) * plane, g);

@@ -51,13 +51,27 @@ public final class Tensor {
    * array, on loan until the scope closes.
    */
   public static Tensor zeros(DType dtype, int... shape) {
+    return make(dtype, true, shape);
+  }
+
+  /**
+   * A tensor for a kernel that writes every one of its elements before anything reads it (a
+   * convolution's or an element-wise op's result): inside a {@link Workspace} scope, a recycled
+   * float32 array that is not zeroed first, so its contents are stale until written; otherwise
+   * zeros. Saves one pass over memory per result (zeroing took 5% of a training step).
+   */
+  static Tensor forOverwrite(DType dtype, int... shape) {
+    return make(dtype, false, shape);
+  }
+
+  private static Tensor make(DType dtype, boolean zeroed, int... shape) {
     if (dtype == null) {
       throw new IllegalArgumentException("tensor: dtype is null, expected DType.FLOAT32 or DType.FLOAT64");
     }
     int[] s = shape.clone();
     int n = Shapes.size(s);
     if (dtype == DType.FLOAT64) return new Tensor(dtype, s, null, new double[n]);
-    Workspace.Lease lease = Workspace.lend(n);
+    Workspace.Lease lease = Workspace.lend(n, zeroed);
     return new Tensor(dtype, s, lease == null ? new float[n] : lease.array, null, lease);
   }
 

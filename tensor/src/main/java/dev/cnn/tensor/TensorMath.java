@@ -114,7 +114,7 @@ public final class TensorMath {
     Shapes.requireNonNull("binary", "op", op, "a BinaryOp");
     checkSameDType(op.label(), a, b);
     int[] shape = broadcastShape(op.label(), a.shape(), b.shape());
-    return binary(op, a, b, Tensor.zeros(a.dtype(), shape));
+    return binary(op, a, b, Tensor.forOverwrite(a.dtype(), shape));
   }
 
   /**
@@ -176,7 +176,7 @@ public final class TensorMath {
    */
   public static Tensor binary(BinaryOp op, Tensor a, double b) {
     Shapes.requireNonNull("binary", "op", op, "a BinaryOp");
-    Tensor out = Tensor.zeros(a.dtype(), a.shape());
+    Tensor out = Tensor.forOverwrite(a.dtype(), a.shape());
     if (a.dtype() == DType.FLOAT32) {
       kernel().binaryScalarRight(op, a.floatData(), 0, (float) b, out.floatData(), 0, a.size());
     } else {
@@ -193,7 +193,7 @@ public final class TensorMath {
    */
   public static Tensor binary(BinaryOp op, double a, Tensor b) {
     Shapes.requireNonNull("binary", "op", op, "a BinaryOp");
-    Tensor out = Tensor.zeros(b.dtype(), b.shape());
+    Tensor out = Tensor.forOverwrite(b.dtype(), b.shape());
     if (b.dtype() == DType.FLOAT32) {
       kernel().binaryScalarLeft(op, (float) a, b.floatData(), 0, out.floatData(), 0, b.size());
     } else {
@@ -279,7 +279,7 @@ public final class TensorMath {
    */
   public static Tensor unary(UnaryOp op, Tensor x) {
     Shapes.requireNonNull("unary", "op", op, "a UnaryOp");
-    return unary(op, x, Tensor.zeros(x.dtype(), x.shape()));
+    return unary(op, x, Tensor.forOverwrite(x.dtype(), x.shape()));
   }
 
   /**
@@ -389,7 +389,7 @@ public final class TensorMath {
    * @param x not modified
    */
   public static Tensor scaleShift(Tensor x, double scale, double shift) {
-    Tensor out = Tensor.zeros(x.dtype(), x.shape());
+    Tensor out = Tensor.forOverwrite(x.dtype(), x.shape());
     if (x.dtype() == DType.FLOAT32) {
       kernel().scaleShift((float) scale, (float) shift, x.floatData(), 0, out.floatData(), 0, x.size());
     } else {
@@ -409,7 +409,7 @@ public final class TensorMath {
    */
   public static Tensor wherePositive(Tensor selector, Tensor x) {
     checkSameShape("wherePositive", selector, x);
-    Tensor out = Tensor.zeros(x.dtype(), x.shape());
+    Tensor out = Tensor.forOverwrite(x.dtype(), x.shape());
     if (x.dtype() == DType.FLOAT32) {
       kernel().wherePositive(selector.floatData(), 0, x.floatData(), 0, out.floatData(), 0, x.size());
     } else {

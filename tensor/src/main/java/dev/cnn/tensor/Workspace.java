@@ -134,14 +134,15 @@ public final class Workspace implements AutoCloseable {
   }
 
   /**
-   * Lends a zeroed float array of length n when a scope is open on this thread, null otherwise
-   * (the caller then allocates as usual).
+   * Lends a float array of length n when a scope is open on this thread, null otherwise (the
+   * caller then allocates as usual): zeroed, or when {@code zeroed} is false with whatever its
+   * last borrower left in it (for {@link Tensor#forOverwrite}).
    */
-  static Lease lend(int n) {
+  static Lease lend(int n, boolean zeroed) {
     if (!ENABLED) return null;
     Pool p = OF_THREAD.get();
     if (p.depth == 0) return null;
-    Lease l = new Lease(p.floats.borrow(n, p), p);
+    Lease l = new Lease(p.floats.borrow(n, p, zeroed), p);
     p.leases.add(l);
     return l;
   }
@@ -156,7 +157,7 @@ public final class Workspace implements AutoCloseable {
   static int[] intsBeside(Tensor owner, int n) {
     Lease l = owner.lease();
     if (l == null || l.recycled || l.ints != null || l.owner != OF_THREAD.get()) return new int[n];
-    l.ints = l.owner.ints.borrow(n, l.owner);
+    l.ints = l.owner.ints.borrow(n, l.owner, true);
     return l.ints;
   }
 
@@ -253,14 +254,17 @@ public final class Workspace implements AutoCloseable {
       this.zero = zero;
     }
 
-    /** A zeroed array of length n: a free one, else a new one; counted in the pool's figures. */
-    A borrow(int n, Pool p) {
+    /**
+     * An array of length n, zeroed if asked (a new one always is): a free one, else a new one;
+     * counted in the pool's figures.
+     */
+    A borrow(int n, Pool p, boolean zeroed) {
       A a = take(n);
       if (a == null) {
         p.allocated += n;
         return create.apply(n);
       }
-      zero.accept(a);
+      if (zeroed) zero.accept(a);
       p.reused += n;
       return a;
     }

@@ -50,7 +50,7 @@ class ConvolutionTest {
 
   @Test
   void selectionFollowsKernelMode() {
-    Class<?> expected = Kernels.mode() == KernelMode.SCALAR ? ScalarConv.class : GemmConv.class;
+    Class<?> expected = Kernels.mode() == KernelMode.SCALAR ? ScalarConv.class : VectorDirectConv.class;
     assertSame(expected, Convolution.kernel().getClass());
   }
 

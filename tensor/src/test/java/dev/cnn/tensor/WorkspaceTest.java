@@ -45,6 +45,43 @@ class WorkspaceTest {
     }
   }
 
+  /**
+   * The kernels that borrow arrays without zeroing them ({@link Tensor#forOverwrite}) write every
+   * element: with the pool full of NaN-filled arrays of every size they borrow, each result equals
+   * the one computed outside any scope, bit for bit.
+   */
+  @Test
+  void kernelsThatBorrowUnzeroedArraysOverwriteEveryElement() {
+    Rng rng = new Rng(11);
+    Tensor x = Tensor.zeros(2, 1, 9, 20), w = Tensor.zeros(4, 1, 3, 3), b = Tensor.zeros(4);
+    Tensor x2 = Tensor.zeros(2, 3, 6, 6), w2 = Tensor.zeros(5, 3, 3, 3);
+    for (Tensor t : new Tensor[] {x, w, b, x2, w2}) {
+      float[] d = t.floatData();
+      for (int i = 0; i < d.length; i++) d[i] = (float) rng.uniform(-1, 1);
+    }
+    Conv2dSpec pad1 = Conv2dSpec.of(1, 1);
+    java.util.function.Supplier<Tensor[]> ops = () -> {
+      Tensor y = Convolution.forward(x, w, b, pad1); // the direct kernel (vector mode)
+      Tensor y2 = Convolution.forward(x2, w2, null, pad1); // im2col + GEMM
+      Tensor relu = TensorMath.relu(y);
+      Pooling.MaxPoolResult pool = Pooling.maxForward(relu, Pool2dSpec.of(2));
+      return new Tensor[] {y, y2, relu, pool.output(), Pooling.avgForward(y, Pool2dSpec.of(2)),
+          Convolution.backwardInput(y2, w2, x2.shape(), pad1), Convolution.backwardWeight(x, y, w.shape(), pad1),
+          TensorMath.add(y, relu), TensorMath.binary(BinaryOp.MUL, y, 0.5), TensorMath.binary(BinaryOp.SUB, 1.0, y),
+          TensorMath.scaleShift(y, 2, 1), TensorMath.wherePositive(y, relu)};
+    };
+    Tensor[] expected = ops.get();
+    try (Workspace ws = Workspace.open()) {
+      for (Tensor t : expected) Arrays.fill(Tensor.zeros(t.shape()).floatData(), Float.NaN);
+    }
+    try (Workspace ws = Workspace.open()) {
+      Tensor[] got = ops.get();
+      for (int i = 0; i < got.length; i++) {
+        assertArrayEquals(expected[i].floatData(), got[i].floatData(), "result " + i + " " + Shapes.format(got[i].shape()));
+      }
+    }
+  }
+
   @Test
   void aTensorFromAClosedScopeFailsLoudlyInsteadOfShowingOtherNumbers() {
     Tensor t;
