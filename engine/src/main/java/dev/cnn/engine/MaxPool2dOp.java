@@ -34,6 +34,9 @@ final class MaxPool2dOp implements Op {
 
   static Variable apply(Variable x, Pool2dSpec spec) {
     Shapes.requireNonNull("maxPool2d", "x", x, "a variable [N, C, H, W]");
+    if (!Graph.recording(x)) { // nothing goes backward: the maxima alone, without the indices
+      return new Variable(Pooling.max(x.value(), spec), false, null, null);
+    }
     Pooling.MaxPoolResult r = Pooling.maxForward(x.value(), spec);
     return Graph.record(new MaxPool2dOp(r, x.shape(), spec), r.output(), x);
   }

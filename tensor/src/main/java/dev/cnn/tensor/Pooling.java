@@ -116,10 +116,34 @@ public final class Pooling {
   }
 
   /**
+   * Max pooling without the argmax: the values {@code maxForward(x, spec).output()} holds, bit for
+   * bit, without computing or keeping the indices. For inference, where nothing goes backward
+   * (the engine's max-pool op uses it when it records no graph).
+   *
+   * @param x {@code [N, C, H, W]}, not modified
+   * @return a new tensor {@code [N, C, Hout, Wout]}
+   * @throws IllegalArgumentException when x is not rank 4 or the window does not fit
+   */
+  public static Tensor max(Tensor x, Pool2dSpec spec) {
+    int[] out = geometry("maxPool2d forward", x.shape(), spec);
+    Tensor y = Tensor.forOverwrite(x.dtype(), out); // every window writes its output
+    int h = x.dim(2), w = x.dim(3), hOut = out[2], wOut = out[3];
+    if (x.dtype() == DType.FLOAT32) {
+      float[] xf = x.floatData(), yf = y.floatData();
+      PoolingKernel kernel = Holder.KERNEL;
+      Parallel.forEach(out[0] * out[1], planeBlock(out), p -> kernel.maxPlane(xf, p * h * w, h, w, spec, hOut, wOut, yf, null, p * hOut * wOut));
+    } else {
+      double[] xd = x.doubleData(), yd = y.doubleData();
+      Parallel.forEach(out[0] * out[1], planeBlock(out), p -> maxPlane(xd, p * h * w, h, w, spec, hOut, wOut, yd, null, p * hOut * wOut));
+    }
+    return y;
+  }
+
+  /**
    * Maximum of every window of one plane (x at {@code xo}, {@code h x w}) into y, and its arg-max
-   * (an offset within the plane) into {@code idx}, both at {@code io}. The first maximum wins ties; a NaN counts as the
-   * largest value (the first NaN wins). Every window holds a real pixel (padding <= kernel/2).
-   * The reference {@link PoolingKernel}.
+   * (an offset within the plane) into {@code idx}, both at {@code io}; with idx null, the maxima
+   * only. The first maximum wins ties; a NaN counts as the largest value (the first NaN wins).
+   * Every window holds a real pixel (padding <= kernel/2). The reference {@link PoolingKernel}.
    */
   static void maxPlane(float[] x, int xo, int h, int w, Pool2dSpec s, int hOut, int wOut, float[] y, int[] idx, int io) {
     for (int oh = 0; oh < hOut; oh++) {
@@ -137,13 +161,13 @@ public final class Pooling {
             }
           }
         }
-        idx[io + oh * wOut + ow] = best;
+        if (idx != null) idx[io + oh * wOut + ow] = best;
         y[io + oh * wOut + ow] = max;
       }
     }
   }
 
-  /** The float64 twin of {@link #maxPlane(float[], int, int, int, Pool2dSpec, int, int, float[], int[], int)}. */
+  /** The float64 twin of {@link #maxPlane(float[], int, int, int, Pool2dSpec, int, int, float[], int[], int)} (idx may be null). */
   private static void maxPlane(double[] x, int xo, int h, int w, Pool2dSpec s, int hOut, int wOut, double[] y, int[] idx, int io) {
     for (int oh = 0; oh < hOut; oh++) {
       int h0 = oh * s.strideH() - s.padH(), hs = Math.max(h0, 0), he = Math.min(h0 + s.kernelH(), h);
@@ -160,7 +184,7 @@ public final class Pooling {
             }
           }
         }
-        idx[io + oh * wOut + ow] = best;
+        if (idx != null) idx[io + oh * wOut + ow] = best;
         y[io + oh * wOut + ow] = max;
       }
     }
@@ -184,11 +208,15 @@ public final class Pooling {
       throw Shapes.error(op, "indices has " + (indices == null ? "null" : indices.length + " elements"),
           dy.size() + " (one per element of dy " + Shapes.format(dy.shape()) + "), as maxForward returns");
     }
-    Tensor dx = Tensor.zeros(dy.dtype(), inputShape);
+    // Each task zeroes its own planes of dx, then adds into them: in parallel, and while they are
+    // in its cache (a zeroed tensor was one more pass over dx, on one thread).
+    Tensor dx = Tensor.forOverwrite(dy.dtype(), inputShape);
     int plane = inputShape[2] * inputShape[3], outPlane = out[2] * out[3];
     float[] gf = dy.dtype() == DType.FLOAT32 ? dy.floatData() : null, df = gf == null ? null : dx.floatData();
     double[] gd = gf == null ? dy.doubleData() : null, dd = gf == null ? dx.doubleData() : null;
     Parallel.forEach(out[0] * out[1], planeBlock(out), p -> {
+      if (df != null) Arrays.fill(df, p * plane, (p + 1) * plane, 0f);
+      else Arrays.fill(dd, p * plane, (p + 1) * plane, 0.0);
       for (int o = p * outPlane; o < (p + 1) * outPlane; o++) {
         int i = indices[o];
         if (i < 0 || i >= plane) {

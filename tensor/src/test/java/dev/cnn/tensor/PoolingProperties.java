@@ -78,6 +78,7 @@ class PoolingProperties {
     assertArrayEquals(new int[] {c.n(), c.c(), hOut, wOut}, r.output().shape());
     assertArrayEquals(expected, r.output().floatData());
     assertArrayEquals(argmax, r.indices());
+    assertArrayEquals(expected, Pooling.max(x, s).floatData(), "max without indices");
 
     // Backward: every dy element lands on its window's argmax (scatter in output order).
     Tensor dy = Tensor.uniform(new Rng(c.seed() + 1), DType.FLOAT32, -1, 1, r.output().shape());
@@ -90,7 +91,11 @@ class PoolingProperties {
     // float64 gives the same maxima and indices.
     Pooling.MaxPoolResult r64 = Pooling.maxForward(x.to(DType.FLOAT64), s);
     assertArrayEquals(argmax, r64.indices());
-    for (int k = 0; k < expected.length; k++) assertEquals(expected[k], r64.output().getFlat(k));
+    Tensor max64 = Pooling.max(x.to(DType.FLOAT64), s);
+    for (int k = 0; k < expected.length; k++) {
+      assertEquals(expected[k], r64.output().getFlat(k));
+      assertEquals(expected[k], max64.getFlat(k), "float64 max without indices");
+    }
   }
 
   @Property(tries = 100)

@@ -11,7 +11,8 @@ import net.jqwik.api.constraints.IntRange;
 
 /**
  * The SIMD max pooling ({@link VectorPooling}) at 128, 256 and 512 bits against the reference
- * loop ({@link Pooling#maxPlane}), bit for bit, indices included: 2x2 windows with stride 2 on
+ * loop ({@link Pooling#maxPlane}), bit for bit, indices included (and without indices, the
+ * maxima alone): 2x2 windows with stride 2 on
  * planes 2-40 pixels wide (rows narrower than a vector, exactly one vector, and with a partial last
  * run), several planes in one array (the narrow path reads past a plane's end, and falls back at
  * the array's end), with values drawn to make ties, signed zeros, infinities and NaNs common.
@@ -54,6 +55,14 @@ class VectorPoolingProperties {
       assertArrayEquals(wantIdx, gotIdx, what);
       for (int i = 0; i < outs; i++) {
         assertEquals(Float.floatToRawIntBits(want[i]), Float.floatToRawIntBits(got[i]), what + ", output " + i);
+      }
+      // Without indices (inference): the same maxima, bit for bit.
+      float[] values = new float[outs];
+      for (int p = 0; p < planes; p++) {
+        v.maxPlane(x, p * h * w, h, w, s, hOut, wOut, values, null, p * hOut * wOut);
+      }
+      for (int i = 0; i < outs; i++) {
+        assertEquals(Float.floatToRawIntBits(want[i]), Float.floatToRawIntBits(values[i]), what + ", values only, output " + i);
       }
     }
   }
