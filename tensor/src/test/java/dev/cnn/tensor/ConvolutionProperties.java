@@ -98,6 +98,45 @@ class ConvolutionProperties {
   }
 
   /**
+   * "Same"-width convolutions (stride 1, Wout = W: odd kernel widths with padding D*(KW-1)/2),
+   * where {@code GemmConv} copies and adds whole shifted planes instead of row segments: any kernel
+   * height and vertical padding, 1-3 groups, images 1-12 wide.
+   */
+  @Provide
+  Arbitrary<Case> sameWidthCases() {
+    Arbitrary<int[]> sizes = Combinators.combine(
+            Arbitraries.integers().between(1, 2), Arbitraries.integers().between(1, 3),
+            Arbitraries.integers().between(1, 3), Arbitraries.integers().between(1, 3),
+            Arbitraries.integers().between(1, 12), Arbitraries.integers().between(1, 12),
+            Arbitraries.integers().between(1, 5), Arbitraries.of(1, 3, 5))
+        .as((n, ci, co, g, h, w, kh, kw) -> new int[] {n, ci, co, g, h, w, kh, kw});
+    return Combinators.combine(sizes, Arbitraries.integers().between(0, 2), Arbitraries.integers().between(1, 2),
+            Arbitraries.integers().between(1, 2), Arbitraries.longs())
+        .as((s, ph, dh, dw, seed) -> {
+          int h = Math.max(s[4], dh * (s[6] - 1) + 1 - 2 * ph);
+          return new Case(s[0], s[1], s[2], s[3], h, s[5], s[6], s[7],
+              new Conv2dSpec(1, 1, ph, dw * (s[7] - 1) / 2, dh, dw, s[3]), seed);
+        });
+  }
+
+  @Property(tries = 100)
+  void sameWidthConvolutionsMatchNaive(@ForAll("sameWidthCases") Case c) {
+    Assume.that(c.valid());
+    Conv2dGeometry g = c.geometry();
+    Assume.that(GemmConv.sameWidth(g));
+    Rng rng = new Rng(c.seed());
+    float[] x = NaiveConv.uniform(rng, Shapes.size(g.inputShape()));
+    float[] w = NaiveConv.uniform(rng, Shapes.size(g.weightShape()));
+    float[] dy = NaiveConv.uniform(rng, Shapes.size(g.outputShape()));
+    bothKernelsMatch("forward", g, NaiveConv.forward(g, x, w, null), (long) g.cInPerGroup() * g.kH() * g.kW() + 2,
+        dy.length, (k, y) -> k.forward(g, x, w, null, y));
+    bothKernelsMatch("backwardInput", g, NaiveConv.backwardInput(g, dy, w), (long) g.cOutPerGroup() * g.kH() * g.kW() + 2,
+        x.length, (k, dx) -> k.backwardInput(g, dy, w, dx, false));
+    bothKernelsMatch("backwardWeight", g, NaiveConv.backwardWeight(g, x, dy), (long) g.n() * g.hOut() * g.wOut() + 2,
+        w.length, (k, dw) -> k.backwardWeight(g, x, dy, dw, false));
+  }
+
+  /**
    * Runs {@code op} with both kernels into an output pre-filled with NaN (it must be overwritten,
    * never read) and compares each with the naive result.
    */
