@@ -55,6 +55,8 @@ final class GemmConv implements ConvKernel {
   static final int COL_BUDGET = 1 << 20;
   /** Upper bound on the floats of all partial buffers together (16 MB); larger chunks beyond it. */
   static final int PARTIALS_BUDGET = 1 << 22;
+  /** Elements of dw per task when the weight gradient's partial sums are added up. */
+  static final int SUM_BLOCK = 4096;
 
   private static final ThreadLocal<float[]> COL = ThreadLocal.withInitial(() -> new float[0]);
   private static final ThreadLocal<float[]> OUT = ThreadLocal.withInitial(() -> new float[0]);
@@ -149,12 +151,16 @@ final class GemmConv implements ConvKernel {
       }
     });
     if (direct) return;
-    // Sum the partials in chunk order: dw (+)= ((p0 + p1) + p2) + ...
-    for (int e = 0; e < size; e++) {
-      float sum = partials[e];
-      for (int ch = 1; ch < chunks; ch++) sum += partials[ch * size + e];
-      dw[e] = accumulate ? dw[e] + sum : sum;
-    }
+    // Sum the partials in chunk order: dw (+)= ((p0 + p1) + p2) + ..., in parallel over blocks of
+    // elements (each element is summed by one task, in the same order whatever the thread count).
+    final int block = SUM_BLOCK;
+    Parallel.forEach((size + block - 1) / block, b -> {
+      for (int e = b * block, end = Math.min(size, e + block); e < end; e++) {
+        float sum = partials[e];
+        for (int ch = 1; ch < chunks; ch++) sum += partials[ch * size + e];
+        dw[e] = accumulate ? dw[e] + sum : sum;
+      }
+    });
   }
 
   /**
