@@ -70,23 +70,25 @@ public final class Adam extends Optimizer {
   }
 
   @Override
-  protected void update(String name, double[] x, double[] g, long t) {
+  protected Rule rule(String name, int size, long t) {
     double lr = learningRate();
-    if (weightDecay != 0) {
-      if (decoupled) for (int i = 0; i < x.length; i++) x[i] *= 1 - lr * weightDecay;
-      else for (int i = 0; i < x.length; i++) g[i] += weightDecay * x[i];
-    }
-    double[] m = buffer(name, "exp_avg", x.length), v = buffer(name, "exp_avg_sq", x.length);
-    double[] vMax = amsgrad ? buffer(name, "max_exp_avg_sq", x.length) : null;
+    double[] m = buffer(name, "exp_avg", size), v = buffer(name, "exp_avg_sq", size);
+    double[] vMax = amsgrad ? buffer(name, "max_exp_avg_sq", size) : null;
     double bias1 = 1 - Math.pow(beta1, t), bias2Sqrt = Math.sqrt(1 - Math.pow(beta2, t));
     double stepSize = lr / bias1;
-    for (int i = 0; i < x.length; i++) {
-      m[i] = beta1 * m[i] + (1 - beta1) * g[i];
-      v[i] = beta2 * v[i] + (1 - beta2) * g[i] * g[i];
-      double vHat = v[i];
-      if (vMax != null) vHat = vMax[i] = Math.max(vMax[i], v[i]);
-      x[i] -= stepSize * m[i] / (Math.sqrt(vHat) / bias2Sqrt + eps);
-    }
+    return (x, g, from, to) -> {
+      for (int i = from; i < to; i++) {
+        if (weightDecay != 0) {
+          if (decoupled) x[i] *= 1 - lr * weightDecay;
+          else g[i] += weightDecay * x[i];
+        }
+        m[i] = beta1 * m[i] + (1 - beta1) * g[i];
+        v[i] = beta2 * v[i] + (1 - beta2) * g[i] * g[i];
+        double vHat = v[i];
+        if (vMax != null) vHat = vMax[i] = Math.max(vMax[i], v[i]);
+        x[i] -= stepSize * m[i] / (Math.sqrt(vHat) / bias2Sqrt + eps);
+      }
+    };
   }
 
   /** Adam's hyperparameters, validated as they are set. */

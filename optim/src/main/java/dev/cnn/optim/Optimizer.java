@@ -2,6 +2,7 @@ package dev.cnn.optim;
 
 import dev.cnn.engine.Variable;
 import dev.cnn.tensor.DType;
+import dev.cnn.tensor.Parallel;
 import dev.cnn.tensor.Tensor;
 import java.util.Arrays;
 import java.util.Collections;
@@ -90,6 +91,11 @@ public abstract sealed class Optimizer permits Sgd, Adam, RmsProp {
   /**
    * One update of every parameter that has a gradient (those without one are left alone). The
    * gradients are not modified (weight decay and momentum work on a copy), as in PyTorch.
+   *
+   * <p>The rules are element-wise, so each parameter is updated in blocks of {@link #BLOCK}
+   * elements, in parallel ({@link Parallel}): a block is widened to double, updated and rounded
+   * back in one pass while it is in cache. The result does not depend on the blocks or threads.
+   * (One pass per operation on one thread took a tenth of a FashionNet training step.)
    */
   public final void step() {
     steps++;
@@ -98,26 +104,48 @@ public abstract sealed class Optimizer permits Sgd, Adam, RmsProp {
       Tensor grad = p.grad();
       if (grad == null) continue;
       Tensor value = p.value();
-      double[] x = value.dtype() == DType.FLOAT64 ? value.doubleData() : toDoubles(value, scratch(xScratch, i, value.size()));
-      double[] g = toDoubles(grad, scratch(gScratch, i, grad.size()));
-      update(names.get(i), x, g, steps);
-      if (value.dtype() == DType.FLOAT32) {
-        float[] dst = value.floatData();
-        for (int j = 0; j < dst.length; j++) dst[j] = (float) x[j];
-      } // float64: x is the parameter's own array, already updated
+      int n = value.size();
+      Rule rule = rule(names.get(i), n, steps);
+      float[] xf = value.dtype() == DType.FLOAT32 ? value.floatData() : null;
+      float[] gf = grad.dtype() == DType.FLOAT32 ? grad.floatData() : null;
+      double[] x = xf == null ? value.doubleData() : scratch(xScratch, i, n); // float64: updated in place
+      double[] gd = gf == null ? grad.doubleData() : null, g = scratch(gScratch, i, n);
+      Parallel.forEach((n + BLOCK - 1) / BLOCK, b -> {
+        int from = b * BLOCK, to = Math.min(n, from + BLOCK);
+        if (xf != null) for (int j = from; j < to; j++) x[j] = xf[j];
+        if (gf != null) for (int j = from; j < to; j++) g[j] = gf[j];
+        else System.arraycopy(gd, from, g, from, to - from);
+        rule.apply(x, g, from, to);
+        if (xf != null) for (int j = from; j < to; j++) xf[j] = (float) x[j];
+      });
     }
   }
+
+  /** Elements of a parameter updated per parallel task. */
+  static final int BLOCK = 1 << 14;
+
+  /** One parameter's update at one step, element by element: see {@link #rule}. */
+  @FunctionalInterface
+  protected interface Rule {
+    /**
+     * Updates {@code x[i]} (the parameter's values, in double) from {@code g[i]} (a copy of its
+     * gradient, which the rule may modify) for every i in {@code [from, to)}, touching no other
+     * element: the step runs blocks of elements in parallel.
+     */
+    void apply(double[] x, double[] g, int from, int to);
+  }
+
+  /**
+   * The rule for parameter {@code name} ({@code size} elements) at step {@code t} (1 for the first
+   * update): fetches its state buffers (made on first use, on the calling thread), reads what the
+   * step needs (the learning rate, whether a buffer is new), and returns the element-wise update.
+   */
+  protected abstract Rule rule(String name, int size, long t);
 
   /** Clears every parameter's gradient. */
   public final void zeroGrad() {
     params.forEach(Variable::zeroGrad);
   }
-
-  /**
-   * The rule: updates {@code x} (the parameter's values) in place from {@code g} (a copy of its
-   * gradient, which the rule may modify) at step {@code t} (1 for the first update).
-   */
-  protected abstract void update(String name, double[] x, double[] g, long t);
 
   /**
    * The kinds of per-parameter state buffer this rule keeps ({@code "exp_avg"}, ...), PyTorch's
@@ -174,17 +202,6 @@ public abstract sealed class Optimizer permits Sgd, Adam, RmsProp {
     state.putAll(restored);
     steps = (long) step.getFlat(0);
     setLearningRate(rate.getFlat(0));
-  }
-
-  /** Copies t's values, widened to double, into {@code d} (t's size) and returns it. */
-  private static double[] toDoubles(Tensor t, double[] d) {
-    if (t.dtype() == DType.FLOAT64) {
-      System.arraycopy(t.doubleData(), 0, d, 0, d.length);
-    } else {
-      float[] f = t.floatData();
-      for (int i = 0; i < f.length; i++) d[i] = f[i];
-    }
-    return d;
   }
 
   /**

@@ -55,28 +55,30 @@ public final class RmsProp extends Optimizer {
   }
 
   @Override
-  protected void update(String name, double[] x, double[] g, long t) {
+  protected Rule rule(String name, int size, long t) {
     double lr = learningRate();
-    if (weightDecay != 0) for (int i = 0; i < x.length; i++) g[i] += weightDecay * x[i];
-    double[] s = buffer(name, "square_avg", x.length);
-    double[] a = centered ? buffer(name, "grad_avg", x.length) : null;
-    double[] b = momentum > 0 ? buffer(name, "momentum_buffer", x.length) : null;
-    for (int i = 0; i < x.length; i++) {
-      s[i] = alpha * s[i] + (1 - alpha) * g[i] * g[i];
-      double d;
-      if (a != null) {
-        a[i] = alpha * a[i] + (1 - alpha) * g[i];
-        d = Math.sqrt(s[i] - a[i] * a[i]) + eps;
-      } else {
-        d = Math.sqrt(s[i]) + eps;
+    double[] s = buffer(name, "square_avg", size);
+    double[] a = centered ? buffer(name, "grad_avg", size) : null;
+    double[] b = momentum > 0 ? buffer(name, "momentum_buffer", size) : null;
+    return (x, g, from, to) -> {
+      for (int i = from; i < to; i++) {
+        if (weightDecay != 0) g[i] += weightDecay * x[i];
+        s[i] = alpha * s[i] + (1 - alpha) * g[i] * g[i];
+        double d;
+        if (a != null) {
+          a[i] = alpha * a[i] + (1 - alpha) * g[i];
+          d = Math.sqrt(s[i] - a[i] * a[i]) + eps;
+        } else {
+          d = Math.sqrt(s[i]) + eps;
+        }
+        if (b != null) {
+          b[i] = momentum * b[i] + g[i] / d;
+          x[i] -= lr * b[i];
+        } else {
+          x[i] -= lr * g[i] / d;
+        }
       }
-      if (b != null) {
-        b[i] = momentum * b[i] + g[i] / d;
-        x[i] -= lr * b[i];
-      } else {
-        x[i] -= lr * g[i] / d;
-      }
-    }
+    };
   }
 
   /** RMSprop's hyperparameters, validated as they are set. */

@@ -52,18 +52,20 @@ public final class Sgd extends Optimizer {
   }
 
   @Override
-  protected void update(String name, double[] x, double[] g, long t) {
+  protected Rule rule(String name, int size, long t) {
     double lr = learningRate();
-    if (weightDecay != 0) for (int i = 0; i < x.length; i++) g[i] += weightDecay * x[i];
-    if (momentum != 0) {
-      boolean first = !hasBuffer(name, "momentum_buffer");
-      double[] b = buffer(name, "momentum_buffer", x.length);
-      for (int i = 0; i < x.length; i++) {
-        b[i] = first ? g[i] : momentum * b[i] + (1 - dampening) * g[i];
-        g[i] = nesterov ? g[i] + momentum * b[i] : b[i];
+    boolean first = momentum != 0 && !hasBuffer(name, "momentum_buffer");
+    double[] b = momentum != 0 ? buffer(name, "momentum_buffer", size) : null;
+    return (x, g, from, to) -> {
+      for (int i = from; i < to; i++) {
+        if (weightDecay != 0) g[i] += weightDecay * x[i];
+        if (b != null) {
+          b[i] = first ? g[i] : momentum * b[i] + (1 - dampening) * g[i];
+          g[i] = nesterov ? g[i] + momentum * b[i] : b[i];
+        }
+        x[i] -= lr * g[i];
       }
-    }
-    for (int i = 0; i < x.length; i++) x[i] -= lr * g[i];
+    };
   }
 
   /** SGD's hyperparameters, validated by {@link #build}. */
