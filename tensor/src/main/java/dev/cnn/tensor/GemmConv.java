@@ -208,7 +208,7 @@ final class GemmConv implements ConvKernel {
   }
 
   /** This thread's workspace, grown to at least {@code size} floats (contents are stale). */
-  private static float[] workspace(ThreadLocal<float[]> slot, int size) {
+  static float[] workspace(ThreadLocal<float[]> slot, int size) {
     float[] a = slot.get();
     if (a.length < size) {
       a = new float[size];

@@ -95,7 +95,7 @@ final class VectorDirectConv implements ConvKernel {
     }
     Padded p = new Padded(g, body.species().length());
     Parallel.forEach(g.n(), n -> {
-      float[] xp = scratch(PADDED, p.image);
+      float[] xp = GemmConv.workspace(PADDED, p.image);
       p.pad(x, n, xp, 0);
       body.forward(g, p, xp, w, bias, y, n);
     });
@@ -114,7 +114,7 @@ final class VectorDirectConv implements ConvKernel {
     }
     Padded p = new Padded(g, body.species().length());
     int taps = p.off.length, block = Math.max(1, padBudget / p.image);
-    float[] xp = scratch(PADDED, Math.min(g.n(), block) * p.image); // this thread's; the workers read it
+    float[] xp = GemmConv.workspace(PADDED, Math.min(g.n(), block) * p.image); // this thread's; the workers read it
     for (int n0 = 0; n0 < g.n(); n0 += block) {
       int first = n0, images = Math.min(block, g.n() - n0);
       Parallel.forEach(images, i -> p.pad(x, first + i, xp, i * p.image));
@@ -125,16 +125,6 @@ final class VectorDirectConv implements ConvKernel {
     }
   }
 
-  /** This thread's buffer in {@code slot}, grown to at least {@code size} floats (contents stale). */
-  private static float[] scratch(ThreadLocal<float[]> slot, int size) {
-    float[] a = slot.get();
-    if (a.length < size) {
-      a = new float[size];
-      slot.set(a);
-    }
-    return a;
-  }
-
   /** The zero-bordered copy of an image: its layout, and the offset of every tap in it. */
   static final class Padded {
     final int hp, wp, plane, image;
@@ -143,11 +133,16 @@ final class VectorDirectConv implements ConvKernel {
     private final Conv2dGeometry g;
 
     /**
-     * The runs of L outputs of one image plane: offsets in dy (oh*Wout + ow) and in the padded
-     * image (oh*Wp + ow) of the runs at ow = 0, L, 2L, ... that end within the row, and of the
-     * rows' overlapping last runs at ow = Wout - L (none when L divides Wout).
+     * The runs of L outputs of one image plane, row by row: their offsets in dy (oh*Wout + ow) and
+     * in the padded image (oh*Wp + ow), at ow = 0, L, 2L, ... and, when L does not divide Wout, a
+     * last one at Wout - L; and where in {@link #keep} each one's lane weights start.
      */
-    final int[] fullRunsDy, fullRunsX, lastRunsDy, lastRunsX;
+    final int[] runDy, runX, runKeep;
+    /**
+     * Lane weights: L ones, then those of a row's overlapping last run (0 for the lanes the run
+     * before covers too, 1 for the others), so that each output counts once in a sum over runs.
+     */
+    final float[] keep;
 
     Padded(Conv2dGeometry g, int lanes) {
       this.g = g;
@@ -162,20 +157,24 @@ final class VectorDirectConv implements ConvKernel {
           for (int j = 0; j < g.kW(); j++) off[t++] = c * plane + i * wp + j;
         }
       }
-      int hOut = g.hOut(), wOut = g.wOut(), full = wOut / lanes, last = wOut % lanes == 0 ? 0 : 1;
-      fullRunsDy = new int[hOut * full];
-      fullRunsX = new int[hOut * full];
-      lastRunsDy = new int[hOut * last];
-      lastRunsX = new int[hOut * last];
+      int hOut = g.hOut(), wOut = g.wOut(), tail = wOut % lanes, perRow = (wOut + lanes - 1) / lanes;
+      runDy = new int[hOut * perRow];
+      runX = new int[hOut * perRow];
+      runKeep = new int[hOut * perRow];
       for (int oh = 0, r = 0; oh < hOut; oh++) {
-        for (int k = 0; k < full; k++, r++) {
-          fullRunsDy[r] = oh * wOut + k * lanes;
-          fullRunsX[r] = oh * wp + k * lanes;
+        for (int k = 0; k < perRow; k++, r++) {
+          int ow = Math.min(k * lanes, wOut - lanes), overlapping = tail != 0 && k == perRow - 1 ? 1 : 0;
+          runDy[r] = oh * wOut + ow;
+          runX[r] = oh * wp + ow;
+          runKeep[r] = overlapping * lanes;
         }
-        if (last == 1) {
-          lastRunsDy[oh] = oh * wOut + wOut - lanes;
-          lastRunsX[oh] = oh * wp + wOut - lanes;
-        }
+      }
+      keep = new float[2 * lanes];
+      // The last run covers Wout-L .. Wout-1 and the run before ends at Wout - tail: the last
+      // run's lanes below L - tail repeat it.
+      for (int l = 0; l < lanes; l++) {
+        keep[l] = 1f;
+        keep[lanes + l] = l >= lanes - tail ? 1f : 0f;
       }
     }
 
@@ -197,11 +196,6 @@ final class VectorDirectConv implements ConvKernel {
 
     /** Per thread: the lanes of the weight gradient's accumulators, summed over the images. */
     private final ThreadLocal<float[]> lanes = ThreadLocal.withInitial(() -> new float[TAPS_PER_PASS * species().length()]);
-    /**
-     * For each tail = Wout mod L, the lane weights of a row's last run: 1 for the lanes it alone
-     * covers, 0 for those the run before covers too (all 1 when the tail is 0).
-     */
-    private final float[][] lastRuns = buildLastRuns();
 
     /** Output plane of image n, all channels: four channels at a time, then one at a time. */
     final void forward(Conv2dGeometry g, Padded p, float[] xp, float[] w, float[] bias, float[] y, int n) {
@@ -268,31 +262,18 @@ final class VectorDirectConv implements ConvKernel {
       final int o0 = off[t], o1 = off[real > 1 ? t + 1 : t], o2 = off[real > 2 ? t + 2 : t];
       final int o3 = off[real > 3 ? t + 3 : t], o4 = off[real > 4 ? t + 4 : t], o5 = off[real > 5 ? t + 5 : t];
       final int o6 = off[real > 6 ? t + 6 : t], o7 = off[real > 7 ? t + 7 : t], o8 = off[real > 8 ? t + 8 : t];
-      final FloatVector last = FloatVector.fromArray(s, lastRuns[g.wOut() % len], 0);
       final float[] sums = this.lanes.get(); // the accumulators' lanes, summed over the images
       Arrays.fill(sums, 0, TAPS_PER_PASS * len, 0f);
-      final int[] fullD = p.fullRunsDy, fullX = p.fullRunsX, lastD = p.lastRunsDy, lastX = p.lastRunsX;
+      final int[] runDy = p.runDy, runX = p.runX, runKeep = p.runKeep;
+      final float[] keep = p.keep;
       for (int i = 0; i < images; i++) {
         final int d0 = ((first + i) * cOut + co) * plane, x0 = i * p.image;
         FloatVector a0 = FloatVector.broadcast(s, 0f), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0, a8 = a0;
-        // One flat loop over the image's runs (C2 boxed accumulators carried through two nested
-        // loops), then one over the rows' last runs when they overlap.
-        for (int r = 0; r < fullD.length; r++) {
-          FloatVector d = FloatVector.fromArray(s, dy, d0 + fullD[r]);
-          int at = x0 + fullX[r];
-          a0 = FloatVector.fromArray(s, xp, at + o0).fma(d, a0);
-          a1 = FloatVector.fromArray(s, xp, at + o1).fma(d, a1);
-          a2 = FloatVector.fromArray(s, xp, at + o2).fma(d, a2);
-          a3 = FloatVector.fromArray(s, xp, at + o3).fma(d, a3);
-          a4 = FloatVector.fromArray(s, xp, at + o4).fma(d, a4);
-          a5 = FloatVector.fromArray(s, xp, at + o5).fma(d, a5);
-          a6 = FloatVector.fromArray(s, xp, at + o6).fma(d, a6);
-          a7 = FloatVector.fromArray(s, xp, at + o7).fma(d, a7);
-          a8 = FloatVector.fromArray(s, xp, at + o8).fma(d, a8);
-        }
-        for (int r = 0; r < lastD.length; r++) {
-          FloatVector d = FloatVector.fromArray(s, dy, d0 + lastD[r]).mul(last);
-          int at = x0 + lastX[r];
+        // One flat loop over the image's runs: C2 boxed accumulators carried through two nested
+        // loops (rows, then runs).
+        for (int r = 0; r < runDy.length; r++) {
+          FloatVector d = FloatVector.fromArray(s, dy, d0 + runDy[r]).mul(FloatVector.fromArray(s, keep, runKeep[r]));
+          int at = x0 + runX[r];
           a0 = FloatVector.fromArray(s, xp, at + o0).fma(d, a0);
           a1 = FloatVector.fromArray(s, xp, at + o1).fma(d, a1);
           a2 = FloatVector.fromArray(s, xp, at + o2).fma(d, a2);
@@ -319,17 +300,6 @@ final class VectorDirectConv implements ConvKernel {
         int at = co * taps + t + q;
         dw[at] = add ? dw[at] + sum : sum;
       }
-    }
-
-    private float[][] buildLastRuns() {
-      int len = species().length();
-      float[][] r = new float[len][len];
-      for (int tail = 0; tail < len; tail++) {
-        // The last run covers Wout-L .. Wout-1; the run before ends at Wout-tail (tail > 0), so
-        // lanes below L - tail repeat it.
-        for (int l = 0; l < len; l++) r[tail][l] = tail == 0 || l >= len - tail ? 1f : 0f;
-      }
-      return r;
     }
   }
 

@@ -39,7 +39,8 @@ import java.util.function.ToIntFunction;
  *       results, {@link Tensor#full}, ...) takes a float32 array of the exact length from the
  *       thread's pool when one is free, zeroed, or allocates one; either way the array is on loan
  *       until the scope closes (max pooling's argmax indices borrow an int array that goes back with
- *       its output's). {@link Tensor#copy}, {@link Tensor#of} and {@link Tensor#wrap} never
+ *       its output's). Kernels that write every element of their result (convolutions, pooling,
+ *       element-wise ops) borrow without the zeroing ({@code Tensor.forOverwrite}). {@link Tensor#copy}, {@link Tensor#of} and {@link Tensor#wrap} never
  *       borrow, so a copy made inside the scope outlives it; the engine makes leaf gradients and
  *       optimiser state that way. Build models and load weights outside any scope: a model built
  *       inside one would have borrowed weights, dead (loudly) once it closes.
