@@ -103,15 +103,7 @@ public final class Pooling {
     int[] out = geometry("maxPool2d forward", x.shape(), spec);
     Tensor y = Tensor.forOverwrite(x.dtype(), out); // every window writes its output
     int[] idx = Workspace.intsBeside(y, y.size()); // in a Workspace scope, recycled with y
-    int h = x.dim(2), w = x.dim(3), hOut = out[2], wOut = out[3];
-    if (x.dtype() == DType.FLOAT32) {
-      float[] xf = x.floatData(), yf = y.floatData();
-      PoolingKernel kernel = Holder.KERNEL;
-      Parallel.forEach(out[0] * out[1], planeBlock(out), p -> kernel.maxPlane(xf, p * h * w, h, w, spec, hOut, wOut, yf, idx, p * hOut * wOut));
-    } else {
-      double[] xd = x.doubleData(), yd = y.doubleData();
-      Parallel.forEach(out[0] * out[1], planeBlock(out), p -> maxPlane(xd, p * h * w, h, w, spec, hOut, wOut, yd, idx, p * hOut * wOut));
-    }
+    maxPlanes(x, spec, out, y, idx);
     return new MaxPoolResult(y, idx);
   }
 
@@ -127,16 +119,21 @@ public final class Pooling {
   public static Tensor max(Tensor x, Pool2dSpec spec) {
     int[] out = geometry("maxPool2d forward", x.shape(), spec);
     Tensor y = Tensor.forOverwrite(x.dtype(), out); // every window writes its output
+    maxPlanes(x, spec, out, y, null);
+    return y;
+  }
+
+  /** Every plane of x pooled into y ({@code out} its shape), and the argmax into idx unless null. */
+  private static void maxPlanes(Tensor x, Pool2dSpec spec, int[] out, Tensor y, int[] idx) {
     int h = x.dim(2), w = x.dim(3), hOut = out[2], wOut = out[3];
     if (x.dtype() == DType.FLOAT32) {
       float[] xf = x.floatData(), yf = y.floatData();
       PoolingKernel kernel = Holder.KERNEL;
-      Parallel.forEach(out[0] * out[1], planeBlock(out), p -> kernel.maxPlane(xf, p * h * w, h, w, spec, hOut, wOut, yf, null, p * hOut * wOut));
+      Parallel.forEach(out[0] * out[1], planeBlock(out), p -> kernel.maxPlane(xf, p * h * w, h, w, spec, hOut, wOut, yf, idx, p * hOut * wOut));
     } else {
       double[] xd = x.doubleData(), yd = y.doubleData();
-      Parallel.forEach(out[0] * out[1], planeBlock(out), p -> maxPlane(xd, p * h * w, h, w, spec, hOut, wOut, yd, null, p * hOut * wOut));
+      Parallel.forEach(out[0] * out[1], planeBlock(out), p -> maxPlane(xd, p * h * w, h, w, spec, hOut, wOut, yd, idx, p * hOut * wOut));
     }
-    return y;
   }
 
   /**

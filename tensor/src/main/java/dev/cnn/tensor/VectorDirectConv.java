@@ -127,7 +127,7 @@ final class VectorDirectConv implements ConvKernel {
 
   /** The zero-bordered copy of an image: its layout, and the offset of every tap in it. */
   static final class Padded {
-    final int hp, wp, plane, image;
+    final int wp, plane, image;
     /** off[t] for tap t = (c, i, j), in the weight's order: c*plane + i*wp + j. */
     final int[] off;
     private final Conv2dGeometry g;
@@ -147,7 +147,7 @@ final class VectorDirectConv implements ConvKernel {
     Padded(Conv2dGeometry g, int lanes) {
       this.g = g;
       Conv2dSpec s = g.spec();
-      hp = g.h() + 2 * s.padH();
+      int hp = g.h() + 2 * s.padH();
       wp = g.w() + 2 * s.padW();
       plane = hp * wp;
       image = Shapes.size(g.cIn(), plane);
