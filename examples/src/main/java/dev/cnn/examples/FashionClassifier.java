@@ -36,7 +36,7 @@ import java.io.IOException;
  * Unlike example 1, the loop runs inside {@link Trainer}, because the callbacks (early
  * stopping, terminate-on-NaN) need to see every epoch; it is the same five steps.
  *
- * <p>Run: {@code java --add-modules jdk.incubator.vector -cp examples/target/cnn.jar
+ * <p>Run: {@code java --add-modules jdk.incubator.vector -cp examples/target/examples.jar
  * dev.cnn.examples.FashionClassifier [fashionnet|vgg-small]}.
  */
 public final class FashionClassifier {

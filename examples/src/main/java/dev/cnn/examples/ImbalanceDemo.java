@@ -34,7 +34,7 @@ import java.util.Map;
  *   <li>oversampling: rare-class images repeated until every class is as frequent.
  * </ul>
  * Reproduce one arm with {@code ./cnn train --preset imbalance [--class-weights balanced |
- * --oversample]}. Run: {@code java --add-modules jdk.incubator.vector -cp examples/target/cnn.jar
+ * --oversample]}. Run: {@code java --add-modules jdk.incubator.vector -cp examples/target/examples.jar
  * dev.cnn.examples.ImbalanceDemo [epochs]}.
  */
 public final class ImbalanceDemo {

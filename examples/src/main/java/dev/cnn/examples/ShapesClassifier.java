@@ -28,7 +28,7 @@ import java.util.Locale;
  *   loss.backward();                             // d loss / d every weight, by the chain rule
  *   optimizer.step();                            // move every weight a little downhill
  * </pre>
- * Run it with {@code java --add-modules jdk.incubator.vector -cp examples/target/cnn.jar
+ * Run it with {@code java --add-modules jdk.incubator.vector -cp examples/target/examples.jar
  * dev.cnn.examples.ShapesClassifier}, or reproduce it with {@code ./cnn train --preset shapes}.
  */
 public final class ShapesClassifier {
