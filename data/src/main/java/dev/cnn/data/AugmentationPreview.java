@@ -1,17 +1,11 @@
 package dev.cnn.data;
 
 import dev.cnn.tensor.Rng;
+import dev.cnn.tensor.io.AtomicFiles;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import javax.imageio.ImageIO;
 
 /**
@@ -106,36 +100,14 @@ public final class AugmentationPreview {
     }
   }
 
+  /** Writes the image as a PNG through {@link AtomicFiles} (temporary file, fsync, rename). */
   private static void writeAtomically(BufferedImage img, Path png) {
-    Path target = png.toAbsolutePath();
-    Path dir = target.getParent();
-    Path tmp = null;
     try {
-      if (dir != null) Files.createDirectories(dir);
-      // Not Files.createTempFile: its files are private (0600), and the rename would keep that.
-      tmp = dir.resolve("." + target.getFileName() + "." + ProcessHandle.current().pid() + "." + System.nanoTime() + ".tmp");
-      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-          OutputStream out = Channels.newOutputStream(ch)) {
+      AtomicFiles.writeStream(png, out -> {
         if (!ImageIO.write(img, "png", out)) throw new IOException("no PNG writer is available in this JVM");
-        out.flush();
-        ch.force(true);
-      }
-      try {
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-      }
-      tmp = null;
+      });
     } catch (IOException e) {
-      throw new UncheckedIOException("augmentation preview: cannot write " + target + ": " + e.getMessage(), e);
-    } finally {
-      if (tmp != null) {
-        try {
-          Files.deleteIfExists(tmp);
-        } catch (IOException ignored) {
-          // best effort: the temporary file is hidden and named after the target
-        }
-      }
+      throw new UncheckedIOException("augmentation preview: cannot write " + png + ": " + e.getMessage(), e);
     }
   }
 }

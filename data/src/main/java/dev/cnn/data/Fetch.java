@@ -1,19 +1,17 @@
 package dev.cnn.data;
 
 import dev.cnn.tensor.Log;
+import dev.cnn.tensor.io.AtomicFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.HttpURLConnection;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.channels.WritableByteChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
@@ -36,9 +34,10 @@ import java.util.Map;
  * over HTTP makes a mirror). Addresses may be {@code http:}, {@code https:} or {@code file:}.
  *
  * <p><b>All or nothing.</b> Every file is streamed into a temporary file next to its destination
- * ({@code .<file>.part-<n>}) while its SHA-256 is computed, forced to disk (fsync), and compared
- * with the known digest. Only when all files are verified are they renamed into place (an atomic
- * rename on one file system) and the directory is forced to disk. On any failure (an HTTP error,
+ * ({@link AtomicFiles#stage}: {@code .<file>.<hex>.tmp}) while its SHA-256 is computed, forced to
+ * disk (fsync), and compared with the known digest. Only when all files are verified are they
+ * renamed into place (an atomic rename on one file system) and the directory is forced to disk.
+ * Temporary files that a killed fetch left (untouched for 10 minutes) are deleted first. On any failure (an HTTP error,
  * a connection that closes early, fewer bytes than Content-Length, a digest mismatch) every
  * temporary file is deleted, a directory this call created is removed again, and the error names
  * the file, each address tried and what went wrong; files that were already in place and verify
@@ -53,6 +52,8 @@ public final class Fetch {
   private static final Duration READ_TIMEOUT = Duration.ofSeconds(60);
   private static final int MAX_REDIRECTS = 5;
   static final long MAX_FILE_BYTES = 512L << 20;
+  /** Temporary files untouched for this long are a killed fetch's (a live one writes every 60 s at least). */
+  private static final Duration ORPHAN_AGE = Duration.ofMinutes(10);
 
   private Fetch() {}
 
@@ -118,7 +119,9 @@ public final class Fetch {
 
     boolean created = !Files.isDirectory(targetDir);
     Files.createDirectories(targetDir);
-    Map<Path, Path> staged = new LinkedHashMap<>(); // temporary file -> destination
+    // Temporary files of a fetch that was killed; recent ones may belong to a fetch running now.
+    AtomicFiles.removeOrphans(targetDir, ORPHAN_AGE);
+    List<AtomicFiles.Staged> staged = new ArrayList<>();
     boolean done = false;
     try {
       for (Map.Entry<String, String> e : sha256ByFile.entrySet()) {
@@ -133,37 +136,31 @@ public final class Fetch {
           }
           Log.warn("fetch: " + dest + " is present but its SHA-256 is " + have + ", not " + expected + "; downloading it again");
         }
-        staged.put(fetchOne(dirs, file, expected, targetDir, readTimeout), dest);
+        staged.add(fetchOne(dirs, file, expected, targetDir, readTimeout));
       }
-      for (Map.Entry<Path, Path> s : staged.entrySet()) move(s.getKey(), s.getValue());
-      forceDirectory(targetDir);
+      for (AtomicFiles.Staged s : staged) s.commit();
       done = true;
     } finally {
-      if (!done) {
-        for (Path tmp : staged.keySet()) Files.deleteIfExists(tmp);
-        if (created) deleteIfEmpty(targetDir);
-      }
+      for (AtomicFiles.Staged s : staged) s.close(); // deletes the temporary files not committed
+      if (!done && created) deleteIfEmpty(targetDir);
     }
   }
 
-  /** Downloads one file, trying each source; returns the verified temporary file. */
-  private static Path fetchOne(List<URI> dirs, String file, String expected, Path targetDir, Duration readTimeout)
-      throws IOException {
+  /** Downloads one file, trying each source; returns it verified and staged next to its destination. */
+  private static AtomicFiles.Staged fetchOne(List<URI> dirs, String file, String expected, Path targetDir,
+      Duration readTimeout) throws IOException {
     List<String> failures = new ArrayList<>();
     for (URI dir : dirs) {
       URI uri = dir.resolve(file);
-      Path tmp = Files.createTempFile(targetDir, "." + file + ".part-", "");
+      long[] bytes = new long[1];
       try {
-        long bytes = transfer(uri, tmp, file, expected, readTimeout);
-        Log.info("fetch: " + uri + " (" + bytes + " bytes, SHA-256 verified)");
-        return tmp;
+        AtomicFiles.Staged staged = AtomicFiles.stage(targetDir.resolve(file),
+            ch -> bytes[0] = transfer(uri, ch, file, expected, readTimeout));
+        Log.info("fetch: " + uri + " (" + bytes[0] + " bytes, SHA-256 verified)");
+        return staged;
       } catch (IOException ex) {
-        Files.deleteIfExists(tmp);
         failures.add(ex.getMessage());
         Log.warn("fetch: " + ex.getMessage());
-      } catch (RuntimeException ex) {
-        Files.deleteIfExists(tmp);
-        throw ex;
       }
     }
     StringBuilder msg = new StringBuilder("could not fetch ").append(file).append(" (nothing was written to ")
@@ -174,8 +171,11 @@ public final class Fetch {
     throw new IOException(msg.toString());
   }
 
-  /** Streams {@code uri} into {@code tmp}, fsyncs it and checks its digest; returns its length. */
-  private static long transfer(URI uri, Path tmp, String file, String expected, Duration readTimeout)
+  /**
+   * Streams {@code uri} into {@code out} and checks its length and digest; returns its length.
+   * (The caller, {@link AtomicFiles#stage}, flushes the file and deletes it when this throws.)
+   */
+  private static long transfer(URI uri, WritableByteChannel out, String file, String expected, Duration readTimeout)
       throws IOException {
     MessageDigest md = sha256Digest();
     long declared;
@@ -197,7 +197,7 @@ public final class Fetch {
       }
     }
     long n = 0;
-    try (InputStream in = body; FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+    try (InputStream in = body) {
       if (declared > MAX_FILE_BYTES) {
         throw new IOException(uri + ": " + declared + " bytes, more than the " + MAX_FILE_BYTES + " a dataset file may have");
       }
@@ -216,13 +216,12 @@ public final class Fetch {
         if (r < 0) break;
         md.update(buf, 0, r);
         ByteBuffer bb = ByteBuffer.wrap(buf, 0, r);
-        while (bb.hasRemaining()) ch.write(bb);
+        AtomicFiles.writeFully(out, bb);
         n += r;
         if (n > MAX_FILE_BYTES) {
           throw new IOException(uri + ": more than " + MAX_FILE_BYTES + " bytes, more than a dataset file may have");
         }
       }
-      ch.force(true);
     } finally {
       if (http != null) http.disconnect();
     }
@@ -291,23 +290,6 @@ public final class Fetch {
       return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("this JVM has no SHA-256, which every Java platform must provide", e);
-    }
-  }
-
-  private static void move(Path tmp, Path dest) throws IOException {
-    try {
-      Files.move(tmp, dest, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } catch (AtomicMoveNotSupportedException e) {
-      Files.move(tmp, dest, StandardCopyOption.REPLACE_EXISTING);
-    }
-  }
-
-  /** Forces a directory's entries to disk, so the renames survive a crash; not possible on every OS. */
-  private static void forceDirectory(Path dir) {
-    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-      ch.force(true);
-    } catch (IOException e) {
-      Log.debug("fetch: cannot fsync directory " + dir + " on this platform (" + e + ")");
     }
   }
 

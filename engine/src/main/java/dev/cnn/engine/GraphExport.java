@@ -1,11 +1,13 @@
 package dev.cnn.engine;
 
 import dev.cnn.tensor.Shapes;
+import dev.cnn.tensor.io.AtomicFiles;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
@@ -74,16 +76,11 @@ public final class GraphExport {
   }
 
   /**
-   * Writes the DOT text to {@code file} atomically (a temporary file next to it, then a rename).
+   * Writes the DOT text to {@code file} atomically ({@link AtomicFiles}: a temporary file next to
+   * it, flushed, then renamed over it).
    */
   public static void writeDot(Variable root, Path file) throws IOException {
-    Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), ".graph", ".dot.tmp");
-    try {
-      Files.writeString(tmp, toDot(root), StandardCharsets.UTF_8);
-      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
+    AtomicFiles.writeString(file, toDot(root));
   }
 
   /** Whether Graphviz' {@code dot} can be run. */
@@ -101,35 +98,63 @@ public final class GraphExport {
   }
 
   /**
-   * Renders the graph to a PNG with Graphviz' {@code dot} (written to a temporary file, then
-   * renamed onto {@code png}).
+   * Renders the graph to a PNG with Graphviz' {@code dot}, written atomically
+   * ({@link AtomicFiles}): the DOT text goes to dot's standard input and its standard output
+   * into a temporary file that replaces {@code png} once dot has succeeded.
    *
-   * @throws IOException if dot is missing (the message says how to install it) or fails
+   * @throws IOException if dot is missing (the message says how to install it) or fails; the old
+   *     {@code png}, if any, is then unchanged
    */
   public static void renderPng(Variable root, Path png) throws IOException {
     if (!dotAvailable()) {
       throw new IOException("cannot render " + png + ": Graphviz' 'dot' is not on the PATH;"
           + " install it (apt-get install graphviz) or write the DOT text with writeDot");
     }
-    Path dir = png.toAbsolutePath().getParent();
-    Path src = Files.createTempFile(dir, ".graph", ".dot.tmp");
-    Path tmp = Files.createTempFile(dir, ".graph", ".png.tmp");
-    try {
-      Files.writeString(src, toDot(root), StandardCharsets.UTF_8);
-      Process p = new ProcessBuilder("dot", "-Tpng", "-o", tmp.toString(), src.toString())
-          .redirectErrorStream(true).start();
-      String messages = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-        throw new IOException("dot failed to render " + png + ": " + messages.strip());
+    byte[] dot = toDot(root).getBytes(StandardCharsets.UTF_8);
+    AtomicFiles.writeStream(png, out -> {
+      Process p = new ProcessBuilder("dot", "-Tpng").start();
+      // stdin and stderr on threads of their own, so that no full pipe can block dot.
+      IOException[] inputError = new IOException[1];
+      Thread input = daemon("dot-stdin", () -> {
+        try (OutputStream in = p.getOutputStream()) {
+          in.write(dot);
+        } catch (IOException e) {
+          inputError[0] = e;
+        }
+      });
+      ByteArrayOutputStream messages = new ByteArrayOutputStream();
+      Thread errors = daemon("dot-stderr", () -> {
+        try (InputStream err = p.getErrorStream()) {
+          err.transferTo(messages);
+        } catch (IOException e) {
+          // the messages are only for the error text
+        }
+      });
+      try (InputStream image = p.getInputStream()) {
+        image.transferTo(out);
+        if (!p.waitFor(60, TimeUnit.SECONDS)) throw new IOException("dot did not finish rendering " + png + " within 60 s");
+        input.join();
+        errors.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted while rendering " + png, e);
+      } finally {
+        p.destroyForcibly(); // no-op once it has exited
       }
-      Files.move(tmp, png, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted while rendering " + png, e);
-    } finally {
-      Files.deleteIfExists(src);
-      Files.deleteIfExists(tmp);
-    }
+      if (p.exitValue() != 0) {
+        throw new IOException("dot failed to render " + png + ": " + messages.toString(StandardCharsets.UTF_8).strip());
+      }
+      if (inputError[0] != null) {
+        throw new IOException("could not send the graph to dot for " + png + ": " + inputError[0], inputError[0]);
+      }
+    });
+  }
+
+  private static Thread daemon(String name, Runnable task) {
+    Thread t = new Thread(task, name);
+    t.setDaemon(true);
+    t.start();
+    return t;
   }
 
   private static String escape(String s) {

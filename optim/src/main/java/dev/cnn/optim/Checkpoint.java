@@ -10,7 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cnn.layers.Sequential;
-import dev.cnn.layers.io.AtomicFiles;
+import dev.cnn.tensor.io.AtomicFiles;
 import dev.cnn.layers.io.FileFormatException;
 import dev.cnn.layers.io.ModelFiles;
 import dev.cnn.layers.io.SafeTensors;

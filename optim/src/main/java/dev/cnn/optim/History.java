@@ -3,8 +3,8 @@ package dev.cnn.optim;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cnn.tensor.io.AtomicFiles;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -63,12 +63,14 @@ public final class History {
     return out;
   }
 
+  /** Writes {@link #csv} to {@code file} atomically ({@link AtomicFiles}). */
   public static void writeCsv(List<EpochMetrics> epochs, Path file) throws IOException {
-    Files2.writeAtomically(file, csv(epochs).getBytes(StandardCharsets.UTF_8));
+    AtomicFiles.writeString(file, csv(epochs));
   }
 
+  /** Writes {@link #json} to {@code file} atomically ({@link AtomicFiles}). */
   public static void writeJson(List<EpochMetrics> epochs, Path file) throws IOException {
-    Files2.writeAtomically(file, json(epochs).getBytes(StandardCharsets.UTF_8));
+    AtomicFiles.writeString(file, json(epochs));
   }
 
   /** Shortest exact text of a double (round-trips), empty for NaN. */

@@ -17,6 +17,7 @@ import dev.cnn.layers.Sequential;
 import dev.cnn.tensor.DType;
 import dev.cnn.tensor.Shapes;
 import dev.cnn.tensor.Tensor;
+import dev.cnn.tensor.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;

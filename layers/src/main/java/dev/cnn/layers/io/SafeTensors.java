@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cnn.tensor.DType;
 import dev.cnn.tensor.Shapes;
 import dev.cnn.tensor.Tensor;
+import dev.cnn.tensor.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

@@ -1,8 +1,8 @@
 /**
  * Files for models: {@link dev.cnn.layers.io.SafeTensors} (tensors in the safetensors format),
  * {@link dev.cnn.layers.io.ModelFiles} (a {@link dev.cnn.layers.Sequential} as a weights file plus
- * an architecture JSON file, and the PyTorch import with its name rule) and
- * {@link dev.cnn.layers.io.AtomicFiles} (temp file, fsync, rename).
+ * an architecture JSON file, and the PyTorch import with its name rule). Both write through
+ * {@link dev.cnn.tensor.io.AtomicFiles} (temp file, fsync, rename, fsync of the directory).
  *
  * <p>Files hold data only, never Java serialization or code. Every write is atomic; every read
  * checks the whole layout first and fails with an exception that names the file and the tensor
