@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.cnn.layers.CrossEntropyLoss;
 import dev.cnn.layers.Dense;
@@ -22,9 +23,13 @@ import dev.cnn.tensor.Log;
 import dev.cnn.tensor.Tensor;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -145,6 +150,55 @@ class CheckpointTest {
         .fit(DATA, null, c.trainingState());
     assertEquals(Set.of("latest", "epoch-0002", "epoch-0003"), names(dir));
     assertEquals(3, Checkpoint.load(dir).epochsDone());
+  }
+
+  /**
+   * A save killed before its rename leaves temporary files and directories of AtomicFiles' form.
+   * Loading deletes those old enough not to belong to a save in progress (10 minutes), and the
+   * next save deletes all of them; a user's own files are kept.
+   */
+  @Test
+  void orphansOfAKilledSaveAreRemovedOnLoadAndOnTheNextSave() throws IOException {
+    Path dir = tmp.resolve("run");
+    train(dir, 1);
+    Path oldOrphan = Files.createDirectory(dir.resolve(".epoch-0002.00000000000000aa.tmp"));
+    Files.write(oldOrphan.resolve("model.safetensors"), new byte[] {1, 2, 3});
+    Path oldPointer = Files.writeString(dir.resolve(".latest.00000000000000bb.tmp"), "epoch-00");
+    Path recent = Files.writeString(dir.resolve(".latest.00000000000000cc.tmp"), "epoch-0");
+    Path users = Files.writeString(dir.resolve("notes.tmp"), "mine");
+    FileTime hourAgo = FileTime.from(Instant.now().minus(Duration.ofHours(1)));
+    Files.setLastModifiedTime(oldOrphan, hourAgo);
+    Files.setLastModifiedTime(oldPointer, hourAgo);
+
+    Checkpoint.Loaded c = Checkpoint.load(dir);
+    assertEquals(1, c.epochsDone());
+    assertEquals(Set.of("latest", "epoch-0001", ".latest.00000000000000cc.tmp", "notes.tmp"), names(dir));
+
+    Sequential m = c.model();
+    Optimizer o = Adam.adam(0.01).build(m.parameters());
+    c.restore(m, o, List.of());
+    Checkpoint.save(dir, m, o, c.trainingState(), List.of(), Map.of());
+    assertFalse(Files.exists(recent), "a save owns the directory and removes every orphan");
+    assertEquals("mine", Files.readString(users));
+    assertEquals(Set.of("latest", "epoch-0001", "epoch-0001-2", "notes.tmp"), names(dir));
+  }
+
+  /** Checkpoint files get the mode of a plainly written file (not the 0600/0700 of temporary files). */
+  @Test
+  void checkpointFilesHaveTheModeOfAPlainFile() throws IOException {
+    assumeTrue(FileSystems.getDefault().supportedFileAttributeViews().contains("posix"), "POSIX only");
+    Path dir = tmp.resolve("run");
+    train(dir, 1);
+    Path plainFile = Files.writeString(tmp.resolve("plain.txt"), "x");
+    Path plainDir = Files.createDirectory(tmp.resolve("plain-dir"));
+    Path sub = dir.resolve("epoch-0001");
+    assertEquals(Files.getPosixFilePermissions(plainDir), Files.getPosixFilePermissions(sub));
+    try (Stream<Path> s = Files.list(sub)) {
+      for (Path f : s.toList()) {
+        assertEquals(Files.getPosixFilePermissions(plainFile), Files.getPosixFilePermissions(f), f.toString());
+      }
+    }
+    assertEquals(Files.getPosixFilePermissions(plainFile), Files.getPosixFilePermissions(dir.resolve("latest")));
   }
 
   /** A callback whose tensors cannot be written makes the save fail after the model file was written. */
