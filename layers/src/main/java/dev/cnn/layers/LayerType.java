@@ -17,8 +17,8 @@ public enum LayerType {
   GLOBAL_AVG_POOL2D(GlobalAvgPool2d::fromConfig),
   FLATTEN(Flatten::fromConfig),
   DROPOUT(Dropout::fromConfig),
-  BATCH_NORM1D(BatchNorm1d::fromConfig),
-  BATCH_NORM2D(BatchNorm2d::fromConfig),
+  BATCH_NORM1D(config -> BatchNorm.fromConfig(BatchNorm.Input.VECTORS, config)),
+  BATCH_NORM2D(config -> BatchNorm.fromConfig(BatchNorm.Input.IMAGES, config)),
   RELU(ReLU::fromConfig),
   LEAKY_RELU(LeakyReLU::fromConfig),
   // qualified: inside this enum, ELU and GELU name the constants, not the classes
