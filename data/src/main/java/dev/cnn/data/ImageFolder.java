@@ -1,6 +1,7 @@
 package dev.cnn.data;
 
 import dev.cnn.tensor.Log;
+import dev.cnn.tensor.Rng;
 import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
 import java.awt.image.ColorModel;
@@ -18,6 +19,15 @@ import javax.imageio.ImageIO;
 /**
  * A dataset read from a directory tree {@code root/<class>/<image>}: each subdirectory of the
  * root is a class, each file in it an image of that class.
+ *
+ * <p><b>Layouts</b> ({@link Layout}). A root laid out as {@code root/<class>/<image>} is one pool
+ * of images ({@link Layout#CLASSES}); {@link Builder#load()} reads all of them, and
+ * {@link Builder#splits} draws a stratified test fraction from them. A root that holds
+ * {@code train/} and {@code test/}, each laid out as {@code <class>/<image>}, comes with its split
+ * (the torchvision and Keras layout, {@link Layout#TRAIN_TEST}): {@link Builder#splits} returns
+ * those two folders as the train and test sets, and {@link Builder#loadTest()} reads all of
+ * {@code test/}. Its other entries (a {@code val/} folder, a README) are ignored with a warning.
+ * {@link #layout(Path)} tells which a root is.
  *
  * <p><b>Order.</b> Classes are the root's subdirectories sorted by name (Java's
  * {@link String#compareTo}, i.e. by UTF-16 code unit, so {@code "B" < "a"}); label k is the k-th.
@@ -62,6 +72,27 @@ public final class ImageFolder extends ForwardingDataset {
     RGB
   }
 
+  /** How the images of a root are laid out (see the class comment). */
+  public enum Layout {
+    /** {@code root/<class>/<image>}: one pool of images, split by drawing a test fraction. */
+    CLASSES,
+    /** {@code root/train/<class>/<image>} and {@code root/test/<class>/<image>}: the split is given. */
+    TRAIN_TEST
+  }
+
+  /**
+   * A train and a test set read from one root, and where they came from.
+   *
+   * @param train the training images: {@code root/train}, or the root less the test draw
+   * @param test the test images: {@code root/test}, or the stratified draw from the root
+   * @param layout {@link Layout#TRAIN_TEST} when the root's own folders gave the split
+   */
+  public record TrainTest(Dataset train, Dataset test, Layout layout) {}
+
+  /** The folder names of {@link Layout#TRAIN_TEST}. */
+  static final String TRAIN = "train";
+  static final String TEST = "test";
+
   private final List<Path> files;
   private final int skipped;
 
@@ -74,6 +105,36 @@ public final class ImageFolder extends ForwardingDataset {
   /** Starts configuring a dataset read from {@code root}. */
   public static Builder builder(Path root) {
     return new Builder(root);
+  }
+
+  /**
+   * How {@code root} is laid out: {@link Layout#TRAIN_TEST} when it has the subfolders
+   * {@code train} and {@code test} and each holds at least one folder (its classes), else
+   * {@link Layout#CLASSES}. (Class folders named "train" and "test" hold image files, not
+   * folders, so they are not mistaken for the split.)
+   *
+   * @throws IOException if {@code root} is missing or not a directory
+   */
+  public static Layout layout(Path root) throws IOException {
+    checkRoot(root);
+    return holdsFolders(root.resolve(TRAIN)) && holdsFolders(root.resolve(TEST)) ? Layout.TRAIN_TEST : Layout.CLASSES;
+  }
+
+  private static boolean holdsFolders(Path dir) throws IOException {
+    if (!Files.isDirectory(dir)) return false;
+    for (Path p : sortedEntries(dir)) if (Files.isDirectory(p)) return true;
+    return false;
+  }
+
+  private static void checkRoot(Path root) throws IOException {
+    if (!Files.exists(root)) {
+      throw new IOException(root + ": no such directory; expected an image folder laid out as root/<class>/<image>"
+          + " or root/train/<class>/<image> and root/test/<class>/<image>");
+    }
+    if (!Files.isDirectory(root)) {
+      throw new IOException(root + ": not a directory; expected an image folder laid out as root/<class>/<image>"
+          + " or root/train/<class>/<image> and root/test/<class>/<image>");
+    }
   }
 
   /** Options of an image folder; {@link #load()} reads it. */
@@ -113,27 +174,100 @@ public final class ImageFolder extends ForwardingDataset {
     }
 
     /**
-     * Reads every image.
+     * Reads every image of a {@link Layout#CLASSES} root as one dataset (nothing is split off:
+     * for evaluating on all images of a test folder, or splitting by other means).
      *
      * @throws IOException naming the path: a missing root, no class folders, an empty class
-     *     folder, an unreadable image (unless skipped), a size that differs (without resize)
+     *     folder, an unreadable image (unless skipped), a size that differs (without resize), or
+     *     a {@link Layout#TRAIN_TEST} root (whose "classes" would be train and test)
      */
     public ImageFolder load() throws IOException {
-      return ImageFolder.load(this);
+      if (layout(root) == Layout.TRAIN_TEST) {
+        throw new IOException(root + " holds train/ and test/ folders of classes (the train/test layout), not"
+            + " one folder per class; read both with ImageFolder.Builder.splits, all test images with loadTest(),"
+            + " or give " + root.resolve(TRAIN) + " or " + root.resolve(TEST) + " as the root");
+      }
+      return ImageFolder.load(this, root, channels);
+    }
+
+    /**
+     * Reads every test image, with nothing split off: all of {@code root/test} for a
+     * {@link Layout#TRAIN_TEST} root, all of the root for a {@link Layout#CLASSES} root (then
+     * taken as a folder of test images). For evaluating a trained model.
+     *
+     * @throws IOException as {@link #load()}
+     */
+    public ImageFolder loadTest() throws IOException {
+      Path dir = layout(root) == Layout.TRAIN_TEST ? root.resolve(TEST) : root;
+      return ImageFolder.load(this, dir, channels);
+    }
+
+    /**
+     * A train and a test set. For a {@link Layout#TRAIN_TEST} root they are {@code root/train}
+     * and {@code root/test}, read with these options ({@code testFraction} and {@code rng} are
+     * not used); both must have the same class folders, and without {@link #resize} the same
+     * image size. With {@link Channels#AUTO}, when one folder is all gray and the other is not,
+     * the gray one is read again as RGB so that both have three channels. For a
+     * {@link Layout#CLASSES} root, every image is read and a stratified {@code testFraction} of
+     * each class becomes the test set ({@link Splits#stratified}, drawn from {@code rng}).
+     *
+     * @param testFraction the share of each class drawn into the test set of a CLASSES root, in (0, 1)
+     * @param rng the generator of that draw
+     * @throws IOException naming the path: what {@link #load()} reports, or train and test
+     *     folders whose classes or image sizes differ
+     * @throws IllegalArgumentException if {@code testFraction} is not in (0, 1)
+     */
+    public TrainTest splits(double testFraction, Rng rng) throws IOException {
+      if (!(testFraction > 0 && testFraction < 1)) {
+        throw new IllegalArgumentException("ImageFolder.splits: testFraction = " + testFraction + "; expected a value"
+            + " in (0, 1), e.g. 0.2");
+      }
+      if (rng == null) throw new IllegalArgumentException("ImageFolder.splits: rng is null; expected a generator");
+      if (layout(root) == Layout.CLASSES) {
+        ImageFolder all = ImageFolder.load(this, root, channels);
+        Splits.Split split = Splits.stratified(all.labels(), testFraction, rng);
+        return new TrainTest(all.subset(split.train()), all.subset(split.validation()), Layout.CLASSES);
+      }
+      for (Path p : sortedEntries(root)) {
+        String n = p.getFileName().toString();
+        if (!n.equals(TRAIN) && !n.equals(TEST)) {
+          Log.warn("image folder: ignoring " + p + ": a train/test root uses only its train and test folders");
+        }
+      }
+      Path trainDir = root.resolve(TRAIN), testDir = root.resolve(TEST);
+      ImageFolder train = ImageFolder.load(this, trainDir, channels);
+      ImageFolder test = ImageFolder.load(this, testDir, channels);
+      if (!train.classNames().equals(test.classNames())) {
+        List<String> onlyTrain = new ArrayList<>(train.classNames());
+        onlyTrain.removeAll(test.classNames());
+        List<String> onlyTest = new ArrayList<>(test.classNames());
+        onlyTest.removeAll(train.classNames());
+        throw new IOException(root + ": the class folders of train/ and test/ differ (only in train: " + onlyTrain
+            + ", only in test: " + onlyTest + "); expected the same classes in both, so that a label means the"
+            + " same class (add the missing folders, or remove the extra ones)");
+      }
+      int[] a = train.sampleShape(), b = test.sampleShape();
+      if (channels == Channels.AUTO && a[0] != b[0]) {
+        if (a[0] == 1) train = ImageFolder.load(this, trainDir, Channels.RGB);
+        else test = ImageFolder.load(this, testDir, Channels.RGB);
+        a = train.sampleShape();
+        b = test.sampleShape();
+      }
+      if (a[1] != b[1] || a[2] != b[2]) {
+        throw new IOException(testDir + ": images are " + b[1] + " x " + b[2] + " (height x width), but those of "
+            + trainDir + " are " + a[1] + " x " + a[2] + "; both splits must share one size: ask for resizing"
+            + " (ImageFolder.Builder.resize) or resize the files");
+      }
+      return new TrainTest(train, test, Layout.TRAIN_TEST);
     }
   }
 
   /** One decoded image: {@code c} planes (1 or 3) of {@code h x w} bytes. */
   private record Decoded(byte[] pixels, int c, int h, int w) {}
 
-  private static ImageFolder load(Builder opt) throws IOException {
-    Path root = opt.root;
-    if (!Files.exists(root)) {
-      throw new IOException(root + ": no such directory; expected an image folder laid out as root/<class>/<image>");
-    }
-    if (!Files.isDirectory(root)) {
-      throw new IOException(root + ": not a directory; expected an image folder laid out as root/<class>/<image>");
-    }
+  /** Reads {@code root/<class>/<image>} with the options of {@code opt} but {@code channelsWanted}. */
+  private static ImageFolder load(Builder opt, Path root, Channels channelsWanted) throws IOException {
+    checkRoot(root);
     List<Path> classDirs = new ArrayList<>();
     for (Path p : sortedEntries(root)) {
       if (Files.isDirectory(p)) {
@@ -208,7 +342,7 @@ public final class ImageFolder extends ForwardingDataset {
           + (unreadable.size() == 1 ? "" : "s") + " (first: " + unreadable.get(0) + ")");
     }
     int c;
-    switch (opt.channels) {
+    switch (channelsWanted) {
       case GRAY:
         c = 1;
         break;
