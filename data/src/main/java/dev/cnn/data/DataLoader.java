@@ -27,7 +27,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * one.
  *
  * <p><b>Batches.</b> {@code batchSize} samples each; the last batch of an epoch holds the
- * remainder, or is dropped with {@code dropLast}. Labels come from {@link Dataset#label}.
+ * remainder, or is dropped with {@code dropLast}. Labels come from {@link Dataset#label}. A batch
+ * size larger than an epoch's samples gives one batch of the whole epoch (none with
+ * {@code dropLast}).
  *
  * <p><b>Prefetch.</b> With {@code prefetch = d > 0} (default 2), a daemon thread of this loader
  * (not the engine's {@code Parallel} pool) reads and augments batches ahead of the consumer into a
@@ -36,7 +38,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the latest epoch) is the time the consumer spent inside {@code next()} waiting for data, so a
  * training loop can report "waited on data for X% of the epoch".
  *
- * <p><b>Buffers are reused</b>: the loader owns a fixed ring of d + 2 batch buffers. A batch
+ * <p><b>Buffers are reused</b>: the loader owns a fixed ring of d + 2 batch buffers, each made
+ * on first use with the size of the batch it holds, so memory follows the batches actually made:
+ * a batch size of 100000 over 300 samples allocates buffers of 300 samples. A batch
  * returned by {@code next()} stays valid until the following {@code next()} call (or the first
  * {@code next()} of a later epoch); a consumer that keeps a batch longer must copy it
  * ({@code batch.inputs().copy()}, {@code batch.labels().clone()}). d + 2 is enough because the
@@ -116,7 +120,7 @@ public final class DataLoader implements Iterable<Batch>, AutoCloseable {
     generation++;
     int[] indices = sampler.indices(e);
     if (indices == null) throw new IllegalStateException("data loader: the sampler returned null for epoch " + e);
-    int batches = dropLast ? indices.length / batchSize : (indices.length + batchSize - 1) / batchSize;
+    int batches = batchCount(indices.length);
     nextEpoch = e + 1;
     lastStats = new Stats();
     return new Epoch(e, indices, batches, lastTaken + 1, lastStats);
@@ -140,8 +144,13 @@ public final class DataLoader implements Iterable<Batch>, AutoCloseable {
 
   /** The number of batches epoch {@code e} has. */
   public int batches(int e) {
-    int n = sampler.indices(e).length;
-    return dropLast ? n / batchSize : (n + batchSize - 1) / batchSize;
+    return batchCount(sampler.indices(e).length);
+  }
+
+  /** The batches of an epoch of n samples (without overflow for any batch size). */
+  private int batchCount(int n) {
+    int full = n / batchSize;
+    return dropLast || n % batchSize == 0 ? full : full + 1;
   }
 
   /** The dataset indices epoch {@code e} visits, in order. */
@@ -176,20 +185,33 @@ public final class DataLoader implements Iterable<Batch>, AutoCloseable {
 
   // ---------------------------------------------------------------- making batches
 
-  /** One reusable batch buffer; the tail (a short last batch) gets arrays of its own size. */
+  /**
+   * One reusable batch buffer, allocated when first needed with the size of the batch it holds
+   * (never {@code batchSize} samples up front: a batch size beyond the epoch's samples must not
+   * allocate for samples that do not exist). Full batches reuse one pair of arrays; a batch of
+   * another size (an epoch's short last batch, or a whole epoch smaller than a batch) another.
+   */
   private final class Slot {
-    final float[] x = new float[batchSize * sampleSize];
-    final int[] y = new int[batchSize];
-    final Batch full = new Batch(Tensor.wrap(x, batchShape(batchSize)), y);
-    Batch tail;
+    Batch full;
+    Batch other;
 
     Batch batch(int n) {
-      if (n == batchSize) return full;
-      if (tail == null || tail.size() != n) {
-        tail = new Batch(Tensor.wrap(new float[n * sampleSize], batchShape(n)), new int[n]);
+      if (n == batchSize) {
+        if (full == null) full = newBatch(n);
+        return full;
       }
-      return tail;
+      if (other == null || other.size() != n) other = newBatch(n);
+      return other;
     }
+  }
+
+  private Batch newBatch(int n) {
+    long floats = (long) n * sampleSize;
+    if (floats > Integer.MAX_VALUE - 8) {
+      throw new IllegalStateException("data loader: a batch of " + n + " samples of " + sampleSize + " values needs "
+          + floats + " floats, more than one Java array holds; use a smaller batch size");
+    }
+    return new Batch(Tensor.wrap(new float[(int) floats], batchShape(n)), new int[n]);
   }
 
   private int[] batchShape(int n) {

@@ -324,6 +324,40 @@ class DataLoaderTest {
     assertArrayEquals(flat[0], flat[1]);
   }
 
+  /**
+   * A batch size far beyond the dataset (the command line's --batch-size 100000 on 300 images)
+   * gives one batch of the whole dataset, and the buffers are sized by that batch: with buffers
+   * of batchSize samples, Integer.MAX_VALUE samples could not even be allocated.
+   */
+  @Test
+  void aHugeBatchSizeGivesOneBatchOfTheDatasetAndAllocatesOnlyForIt() {
+    Dataset data = indexed(300);
+    for (int prefetch : new int[] {0, 2}) {
+      for (int batchSize : new int[] {100_000, Integer.MAX_VALUE}) {
+        try (DataLoader loader = DataLoader.builder(data).batchSize(batchSize).prefetch(prefetch).seed(3).build()) {
+          assertEquals(1, loader.batches(0));
+          for (int epoch = 0; epoch < 3; epoch++) {
+            DataLoader.Epoch e = loader.iterator();
+            assertEquals(1, e.batches());
+            Batch b = e.next();
+            assertEquals(300, b.size());
+            assertArrayEquals(new int[] {300, 1, 2, 2}, b.inputs().shape());
+            assertEquals(300 * 4, b.inputs().floatData().length, "the buffer holds the batch, not batchSize samples");
+            float[] seen = new float[300];
+            for (int i = 0; i < 300; i++) seen[i] = b.inputs().floatData()[i * 4];
+            Arrays.sort(seen);
+            for (int i = 0; i < 300; i++) assertEquals(i, seen[i], "every sample once");
+            assertTrue(!e.hasNext());
+          }
+        }
+      }
+    }
+    try (DataLoader dropped = DataLoader.builder(data).batchSize(Integer.MAX_VALUE).dropLast(true).build()) {
+      assertEquals(0, dropped.batches(0));
+      assertTrue(!dropped.iterator().hasNext());
+    }
+  }
+
   private static void assertMessage(org.junit.jupiter.api.function.Executable call, String part) {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call);
     assertTrue(e.getMessage().contains(part), () -> "message '" + e.getMessage() + "' lacks '" + part + "'");
