@@ -178,15 +178,6 @@ class SyntheticShapesTest {
   }
 
   @Test
-  void tenThousandImagesTakeAFewSeconds() {
-    long start = System.nanoTime();
-    ShapesDataset ds = SyntheticShapes.builder().trainSize(10_000).testSize(0).seed(1).build().train();
-    double seconds = (System.nanoTime() - start) / 1e9;
-    assertEquals(10_000, ds.size());
-    assertTrue(seconds < 10, "10,000 images took " + seconds + " s");
-  }
-
-  @Test
   void badOptionsNameTheOption() {
     List<Supplier<SyntheticShapes.Builder>> bad = List.of(
         () -> SyntheticShapes.builder().imageSize(4),
