@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
  * inputs to outputs. The text is the same on every run for the same graph.
  *
  * <pre>
- * Files.writeString(Path.of("loss.dot"), GraphExport.toDot(loss));
+ * GraphExport.writeDot(loss, Path.of("loss.dot"));            // atomically
  * GraphExport.renderPng(loss, Path.of("loss.png"));   // needs Graphviz' dot on the PATH
  * </pre>
  */
