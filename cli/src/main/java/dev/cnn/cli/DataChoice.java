@@ -3,9 +3,9 @@ package dev.cnn.cli;
 import dev.cnn.data.Dataset;
 import dev.cnn.data.Idx;
 import dev.cnn.data.ImageFolder;
-import dev.cnn.data.Splits;
 import dev.cnn.data.StandardDatasets;
 import dev.cnn.data.SyntheticShapes;
+import dev.cnn.tensor.Log;
 import dev.cnn.tensor.Rng;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -16,7 +16,8 @@ import java.util.List;
 /**
  * The {@code --dataset} option: {@code shapes} (built in, generated from the seed),
  * {@code fashion-mnist} and {@code mnist} (IDX files found on the search path), {@code folder:DIR}
- * (one sub-folder per class; a stratified 20% of it becomes the test set) and {@code idx:DIR}
+ * (one sub-folder per class, and a stratified 20% of it becomes the test set; or {@code train/}
+ * and {@code test/} folders of class folders, which are the two splits) and {@code idx:DIR}
  * (the four standard IDX files in DIR, classes named by number).
  */
 record DataChoice(String spec, Dataset train, Dataset test) {
@@ -25,7 +26,9 @@ record DataChoice(String spec, Dataset train, Dataset test) {
 
   static DataChoice load(String spec, Path dataDir, int imageSize, long seed) throws IOException {
     if (spec.equals(StandardDatasets.SHAPES)) {
-      SyntheticShapes shapes = SyntheticShapes.builder().seed(seed).build();
+      SyntheticShapes.Builder b = SyntheticShapes.builder().seed(seed);
+      if (imageSize > 0) b.imageSize(imageSize);
+      SyntheticShapes shapes = b.build();
       return new DataChoice(spec, shapes.train(), shapes.test());
     }
     if (spec.equals("fashion-mnist") || spec.equals("mnist")) {
@@ -34,11 +37,19 @@ record DataChoice(String spec, Dataset train, Dataset test) {
     }
     if (spec.startsWith("folder:")) {
       Path root = Path.of(spec.substring("folder:".length()));
-      ImageFolder.Builder b = ImageFolder.builder(root);
-      if (imageSize > 0) b.resize(imageSize, imageSize);
-      Dataset all = b.load();
-      Splits.Split split = Splits.stratified(all.labels(), FOLDER_TEST_FRACTION, new Rng(seed).split());
-      return new DataChoice(spec, all.subset(split.train()), all.subset(split.validation()));
+      ImageFolder.TrainTest s;
+      try {
+        s = folder(root, imageSize).splits(FOLDER_TEST_FRACTION, new Rng(seed).split());
+      } catch (IOException e) {
+        // train/ and test/ of different image sizes: the data layer names the folders, the flag is ours.
+        if (imageSize == 0 && String.valueOf(e.getMessage()).contains("share one size")) {
+          throw new IOException(e.getMessage() + ". In cnn train: --image-size N resizes every image to N x N", e);
+        }
+        throw e;
+      }
+      Log.info("folder:" + root + ": " + (s.layout() == ImageFolder.Layout.TRAIN_TEST ? "its train/ and test/ folders"
+          : "a stratified " + Math.round(FOLDER_TEST_FRACTION * 100) + "% of each class is the test set"));
+      return new DataChoice(spec, s.train(), s.test());
     }
     if (spec.startsWith("idx:")) {
       Path dir = Path.of(spec.substring("idx:".length()));
@@ -53,6 +64,23 @@ record DataChoice(String spec, Dataset train, Dataset test) {
     }
     throw new IllegalArgumentException("--dataset " + spec + " is not known; expected shapes, fashion-mnist, mnist,"
         + " folder:DIR or idx:DIR");
+  }
+
+  /**
+   * The images {@code cnn evaluate} scores: the test split of shapes, fashion-mnist, mnist and
+   * idx:DIR; for {@code folder:DIR}, every image of {@code DIR/test} when DIR has train/ and
+   * test/ folders, and otherwise every image in DIR (a folder given for evaluation is taken as a
+   * folder of test images, not split).
+   */
+  static Dataset evaluation(String spec, Path dataDir, int imageSize, long seed) throws IOException {
+    if (spec.startsWith("folder:")) return folder(Path.of(spec.substring("folder:".length())), imageSize).loadTest();
+    return load(spec, dataDir, imageSize, seed).test();
+  }
+
+  private static ImageFolder.Builder folder(Path root, int imageSize) {
+    ImageFolder.Builder b = ImageFolder.builder(root);
+    if (imageSize > 0) b.resize(imageSize, imageSize);
+    return b;
   }
 
   /** The file of this IDX base name in dir, raw or gzipped. */

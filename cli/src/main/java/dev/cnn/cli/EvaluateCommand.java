@@ -1,6 +1,7 @@
 package dev.cnn.cli;
 
 import dev.cnn.data.DataLoader;
+import dev.cnn.data.Dataset;
 import dev.cnn.layers.CrossEntropyLoss;
 import dev.cnn.optim.Evaluation;
 import dev.cnn.optim.Evaluator;
@@ -14,7 +15,9 @@ import picocli.CommandLine.Option;
 
 /** {@code cnn evaluate}: a trained model on a dataset's test split; the table, and the metrics as JSON. */
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
-    description = "Evaluate a trained model (a 'cnn train' output directory) on a dataset's test split.")
+    description = {"Evaluate a trained model (a 'cnn train' output directory) on a dataset's test split:"
+        + " the test set of shapes, fashion-mnist, mnist and idx:DIR; for folder:DIR, every image of DIR/test"
+        + " when DIR has train/ and test/ folders, else every image in DIR."})
 final class EvaluateCommand implements Callable<Integer> {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -42,19 +45,30 @@ final class EvaluateCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     java.io.PrintWriter stdout = spec.commandLine().getOut();
-    if (threads != null) Parallel.setThreads(threads);
+    if (threads != null) {
+      int max = 4 * Runtime.getRuntime().availableProcessors();
+      if (threads < 1 || threads > max) {
+        throw new IllegalArgumentException("--threads " + threads + ": expected 1 to " + max + " (4 x the "
+            + Runtime.getRuntime().availableProcessors() + " processors)");
+      }
+      Parallel.setThreads(threads);
+    }
+    if (imageSize < 0) throw new IllegalArgumentException("--image-size " + imageSize + ": expected a size >= 1");
     ModelDir md = ModelDir.load(model);
-    DataChoice data = DataChoice.load(dataset, dataDir, imageSize, seed);
-    if (!Arrays.equals(data.test().sampleShape(), md.model().inputShape())
-        || data.test().classes() != md.model().outputShape()[0]) {
+    Dataset test = DataChoice.evaluation(dataset, dataDir, imageSize, seed);
+    if (!Arrays.equals(test.sampleShape(), md.model().inputShape())
+        || test.classes() != md.model().outputShape()[0]) {
       throw new IllegalArgumentException("the model takes samples of shape " + Arrays.toString(md.model().inputShape())
           + " and predicts " + md.model().outputShape()[0] + " classes, but " + dataset + " has samples of shape "
-          + Arrays.toString(data.test().sampleShape()) + " and " + data.test().classes() + " classes");
+          + Arrays.toString(test.sampleShape()) + " and " + test.classes() + " classes"
+          + (dataset.startsWith("folder:") ? "; --image-size N resizes folder images to N x N" : ""));
     }
+    if (test.size() == 0) throw new IllegalArgumentException("--dataset " + dataset + " has no images to evaluate");
     Evaluation eval;
-    try (DataLoader loader = DataLoader.builder(data.test()).batchSize(256).shuffle(false).build()) {
-      eval = Evaluator.evaluate(md.model(), CrossEntropyLoss.of(), loader, data.test().classNames());
+    try (DataLoader loader = DataLoader.builder(test).batchSize(256).shuffle(false).build()) {
+      eval = Evaluator.evaluate(md.model(), CrossEntropyLoss.of(), loader, test.classNames());
     }
+    stdout.println(dataset + ": " + test.size() + " images");
     stdout.print(eval.table());
     Path file = out != null ? out : model.resolve("evaluation.json");
     Metrics.write(file, eval, List.of(), -1, 0, seed, java.util.Map.of("model", model.toString(), "dataset", dataset));

@@ -15,9 +15,10 @@ import picocli.CommandLine.Option;
  * {@code config}. The work itself is in {@link TrainingRun}.
  */
 @Command(name = "train", mixinStandardHelpOptions = true,
-    description = {"Train a CNN, evaluate it on the test set, and write the model, history, checkpoint and"
-        + " metrics to --out.", "With no options: FashionNet on the built-in 'shapes' dataset (about a"
-        + " minute on 2 cores)."})
+    description = {"Train a CNN on a dataset's training split (less the --val-split held out for validation),"
+        + " evaluate it on the test split, and write the model, history, checkpoint and metrics to --out.",
+        "With no options: FashionNet on the built-in 'shapes' dataset (about 15 s on 2 cores).",
+        "Every option is checked before the first step; a run's options are saved in --out/run.json."})
 final class TrainCommand implements Callable<Integer> {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -40,7 +41,9 @@ final class TrainCommand implements Callable<Integer> {
   Path dataDir;
 
   @Option(names = "--image-size", paramLabel = "N",
-      description = "Resize folder images to N x N (default: keep their size, which must then be the same).")
+      description = "Resize folder images to N x N (default: keep their size, which must then be the same);"
+          + " with shapes, draw the images at N x N (8 to 512; default 28). fashion-mnist, mnist and idx:DIR"
+          + " images are 28 x 28 and are not resized.")
   Integer imageSize;
 
   @Option(names = "--limit", paramLabel = "TRAIN[,TEST]", split = ",",
@@ -102,21 +105,28 @@ final class TrainCommand implements Callable<Integer> {
   Integer earlyStopping;
 
   @Option(names = "--monitor", paramLabel = "METRIC",
-      description = "val_loss (default; val_accuracy with the fashion presets), val_accuracy, loss or accuracy.")
+      description = "What --early-stopping watches: val_loss (default; val_accuracy with the fashion presets),"
+          + " val_accuracy, loss or accuracy.")
   String monitor;
 
   @Option(names = "--seed", paramLabel = "N", description = "Seed of every random choice (default 42).")
   Long seed;
 
-  @Option(names = "--threads", paramLabel = "N", description = "Threads (default: the number of processors).")
+  @Option(names = "--threads", paramLabel = "N", description = "Threads (default: the number of processors; at most 4 x the processors).")
   Integer threads;
 
   @Option(names = "--out", paramLabel = "DIR",
-      description = "Output directory (default runs/<dataset>-<model>-<time>).")
+      description = "Output directory, created if missing (default runs/<dataset>-<model>-<time>). A directory"
+          + " that holds a run is refused: continue that run with --resume, or replace it with --overwrite.")
   Path out;
 
+  @Option(names = "--overwrite", description = "Replace the run in --out (its files only; other files stay).")
+  Boolean overwrite;
+
   @Option(names = "--resume", paramLabel = "DIR",
-      description = "Continue the run whose outputs are in DIR from its last checkpoint (same options).")
+      description = "Continue the run in DIR from its last checkpoint, with the options it was started with"
+          + " (restored from DIR/run.json). Only --epochs (to extend a run) and --threads may be given again;"
+          + " any other option must equal the saved one.")
   Path resume;
 
   @Option(names = "--diagnostics", description = "Record gradient norms and dead-ReLU fractions per epoch.")

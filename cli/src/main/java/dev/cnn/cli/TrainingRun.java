@@ -20,6 +20,7 @@ import dev.cnn.optim.EpochMetrics;
 import dev.cnn.optim.Evaluation;
 import dev.cnn.optim.Evaluator;
 import dev.cnn.optim.History;
+import dev.cnn.optim.HistoryWriter;
 import dev.cnn.optim.LrSchedule;
 import dev.cnn.optim.Metric;
 import dev.cnn.optim.Optimizer;
@@ -62,50 +63,127 @@ final class TrainingRun {
   record Config(String preset, String dataset, Path dataDir, int imageSize, String model, int epochs, int batchSize,
       String optimizer, double lr, double momentum, double weightDecay, String lrSchedule, String classWeights,
       boolean oversample, String subsample, String augment, double valSplit, int earlyStopping, Metric monitor,
-      long seed, int threads, Path out, Path resume, boolean diagnostics, int limitTrain, int limitTest) {
+      long seed, int threads, Path out, Path resume, boolean diagnostics, int limitTrain, int limitTest,
+      boolean overwrite, boolean defaultOut) {
 
-    static Config from(TrainCommand o) {
-      TrainCommand.Preset p = o.preset;
-      String dataset = pick(o.dataset, p == null || p == TrainCommand.Preset.shapes ? "shapes" : "fashion-mnist");
-      String model = pick(o.model, p == TrainCommand.Preset.fashion_bn ? "vgg-small" : "fashionnet");
+    /**
+     * The configuration a command line asks for. With {@code --resume DIR}, every option not given
+     * takes the value saved in {@code DIR/run.json}, and a given one must equal it (except those in
+     * {@link #MAY_CHANGE_ON_RESUME}).
+     */
+    static Config from(TrainCommand o) throws IOException {
+      Saved s = Saved.NONE;
+      if (o.resume != null) {
+        if (o.out != null && !o.out.toAbsolutePath().normalize().equals(o.resume.toAbsolutePath().normalize())) {
+          throw new IllegalArgumentException("--out " + o.out + " and --resume " + o.resume + " name different"
+              + " directories; a resumed run goes on writing into its own directory: drop --out");
+        }
+        if (Boolean.TRUE.equals(o.overwrite)) {
+          throw new IllegalArgumentException("--overwrite and --resume " + o.resume + " contradict each other:"
+              + " --resume continues that run, --overwrite would replace it; give one of them");
+        }
+        Map<String, Object> saved = RunDirectory.readOptions(o.resume);
+        if (saved != null) s = new Saved(saved);
+      }
+      TrainCommand.Preset p = o.preset != null ? o.preset
+          : s.string("preset") == null || s.string("preset").isEmpty() ? null : TrainCommand.Preset.valueOf(s.string("preset"));
+      String dataset = first(o.dataset, s.string("dataset"), p == null || p == TrainCommand.Preset.shapes ? "shapes" : "fashion-mnist");
+      String model = first(o.model, s.string("model"), p == TrainCommand.Preset.fashion_bn ? "vgg-small" : "fashionnet");
       boolean fashion = p != null && p != TrainCommand.Preset.shapes;
-      int epochs = pick(o.epochs, p == null || p == TrainCommand.Preset.shapes ? 4 : p == TrainCommand.Preset.fashion_bn ? 30 : 15);
-      int early = pick(o.earlyStopping, fashion ? 4 : 0);
-      double valSplit = pick(o.valSplit, early > 0 ? 0.1 : 0.0);
-      String optimizer = pick(o.optimizer, "adam").toLowerCase(Locale.ROOT);
-      double weightDecay = pick(o.weightDecay, optimizer.equals("adamw") ? 0.01 : 0.0);
-      String augment = pick(o.augment, p == TrainCommand.Preset.fashion_bn ? "shift=0.1,hflip,erase=0.25" : "");
-      String subsample = pick(o.subsample, p == TrainCommand.Preset.imbalance ? "Pullover=0.05,Coat=0.05,Shirt=0.05" : "");
-      long seed = pick(o.seed, 42L);
-      String time = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
-      Path out = o.out != null ? o.out : o.resume != null ? o.resume
-          : Path.of("runs", dataset.replaceAll("[^A-Za-z0-9._-]", "_") + "-" + model.replaceAll("[^A-Za-z0-9._-]", "_")
-              + "-" + time);
-      Metric monitor = parseMonitor(pick(o.monitor, fashion ? "val_accuracy" : "val_loss"));
-      Config c = new Config(p == null ? "" : p.name(), dataset, o.dataDir, pick(o.imageSize, 0), model, epochs,
-          pick(o.batchSize, 64), optimizer, pick(o.lr, 1e-3), pick(o.momentum, 0.0), weightDecay,
-          pick(o.lrSchedule, fashion ? "cosine" : "constant"), pick(o.classWeights, "none"), pick(o.oversample, false), subsample, augment,
-          valSplit, early, monitor, seed, pick(o.threads, Parallel.threads()), out, o.resume,
-          pick(o.diagnostics, false), o.limit != null && o.limit.length > 0 ? o.limit[0] : 0,
-          o.limit != null && o.limit.length > 1 ? o.limit[1] : 0);
-      c.check();
+      int epochs = first(o.epochs, s.integer("epochs"), p == null || p == TrainCommand.Preset.shapes ? 4 : p == TrainCommand.Preset.fashion_bn ? 30 : 15);
+      int early = first(o.earlyStopping, s.integer("early_stopping"), fashion ? 4 : 0);
+      double valSplit = first(o.valSplit, s.number("val_split"), early > 0 ? 0.1 : 0.0);
+      String optimizer = first(o.optimizer, s.string("optimizer"), "adam").toLowerCase(Locale.ROOT);
+      double weightDecay = first(o.weightDecay, s.number("weight_decay"), optimizer.equals("adamw") ? 0.01 : 0.0);
+      String augment = first(o.augment, s.string("augment"), p == TrainCommand.Preset.fashion_bn ? "shift=0.1,hflip,erase=0.25" : "");
+      String subsample = first(o.subsample, s.string("subsample"),
+          p == TrainCommand.Preset.imbalance ? "Pullover=0.05,Coat=0.05,Shirt=0.05" : "");
+      long seed = first(o.seed, s.integer("seed") == null ? null : s.longValue("seed"), 42L);
+      Path dataDir = o.dataDir != null ? o.dataDir : s.string("data_dir") != null ? Path.of(s.string("data_dir")) : null;
+      boolean defaultOut = o.out == null && o.resume == null;
+      Path out = o.out != null ? o.out : o.resume != null ? o.resume : defaultRunDirectory(dataset, model);
+      Metric monitor = parseMonitor(first(o.monitor, s.string("monitor"), fashion ? "val_accuracy" : "val_loss"));
+      int[] limit = o.limit != null ? o.limit : s.limit();
+      Config c = new Config(p == null ? "" : p.name(), dataset, dataDir, first(o.imageSize, s.integer("image_size"), 0),
+          model, epochs, first(o.batchSize, s.integer("batch_size"), 64), optimizer, first(o.lr, s.number("lr"), 1e-3),
+          first(o.momentum, s.number("momentum"), 0.0), weightDecay,
+          first(o.lrSchedule, s.string("lr_schedule"), fashion ? "cosine" : "constant"),
+          first(o.classWeights, s.string("class_weights"), "none"), first(o.oversample, s.bool("oversample"), false),
+          subsample, augment, valSplit, early, monitor, seed, first(o.threads, Parallel.threads()), out, o.resume,
+          first(o.diagnostics, s.bool("diagnostics"), false), limit != null && limit.length > 0 ? limit[0] : 0,
+          limit != null && limit.length > 1 ? limit[1] : 0, Boolean.TRUE.equals(o.overwrite), defaultOut);
+      c.check(o);
+      if (s != Saved.NONE) c.checkSameAs(s.values);
       return c;
     }
 
-    private void check() {
+    /** Keys of {@link #asMap} that a resumed run may change: they cannot change what it computes. */
+    static final List<String> MAY_CHANGE_ON_RESUME = List.of("epochs", "threads", "out", "resume", "data_dir",
+        "diagnostics");
+
+    /** Refuses a resumed run whose options differ from the saved ones, naming the first that does. */
+    private void checkSameAs(Map<String, Object> saved) {
+      Map<String, Object> now = asMap();
+      for (Map.Entry<String, Object> e : now.entrySet()) {
+        if (MAY_CHANGE_ON_RESUME.contains(e.getKey()) || !saved.containsKey(e.getKey())) continue;
+        String was = RunDirectory.json(saved.get(e.getKey())), is = RunDirectory.json(e.getValue());
+        if (!was.equals(is)) {
+          throw new IllegalArgumentException("--resume " + resume + ": the run was started with " + flag(e.getKey())
+              + " " + was + ", not " + is + "; a resumed run keeps its options (only --epochs and --threads may be"
+              + " given again). To train with other options, start a new run with --out");
+        }
+      }
+    }
+
+    private static String flag(String key) {
+      return "--" + key.replace('_', '-');
+    }
+
+    /** The checks that need no data: ranges, and options that would be silently ignored. */
+    private void check(TrainCommand given) {
       positive("--epochs", epochs);
       positive("--batch-size", batchSize);
       positive("--threads", threads);
+      int maxThreads = 4 * Runtime.getRuntime().availableProcessors();
+      if (threads > maxThreads) {
+        throw bad("--threads", threads, "at most " + maxThreads + " (4 x the " + Runtime.getRuntime().availableProcessors()
+            + " processors; more threads only wait for each other)");
+      }
       if (imageSize < 0) throw bad("--image-size", imageSize, "a size in pixels >= 1");
+      if (given.imageSize != null && !dataset.startsWith("folder:") && !dataset.equals("shapes")) {
+        throw new IllegalArgumentException("--image-size " + imageSize + ": " + dataset + " images are 28 x 28 and are"
+            + " not resized (--image-size applies to folder:DIR and shapes); drop --image-size");
+      }
+      if (dataset.equals("shapes") && imageSize != 0 && (imageSize < 8 || imageSize > 512)) {
+        throw bad("--image-size", imageSize, "8 to 512 for the drawn shapes");
+      }
+      // 3 channels of N x N floats must be indexable by an int, and one image alone must fit in memory.
+      if (imageSize > 0 && 3L * imageSize * imageSize > Integer.MAX_VALUE) {
+        throw bad("--image-size", imageSize, "at most " + (int) Math.sqrt(Integer.MAX_VALUE / 3.0) + ": one " + imageSize
+            + " x " + imageSize + " image has more values than a Java array can index");
+      }
       if (!List.of("sgd", "adam", "adamw", "rmsprop").contains(optimizer)) {
         throw bad("--optimizer", optimizer, "sgd, adam, adamw or rmsprop");
       }
       if (!(lr > 0) || Double.isInfinite(lr)) throw bad("--lr", lr, "a finite learning rate > 0");
       if (!(momentum >= 0 && momentum < 1)) throw bad("--momentum", momentum, "a value in [0, 1)");
+      if (given.momentum != null && optimizer.startsWith("adam")) {
+        throw new IllegalArgumentException("--momentum " + momentum + " does nothing with --optimizer " + optimizer
+            + " (Adam keeps its own moment estimates); drop --momentum, or use --optimizer sgd or rmsprop");
+      }
       if (!(weightDecay >= 0) || Double.isInfinite(weightDecay)) throw bad("--weight-decay", weightDecay, "a finite value >= 0");
       if (!(valSplit >= 0 && valSplit < 1)) throw bad("--val-split", valSplit, "a fraction in [0, 1)");
       if (limitTrain < 0 || limitTest < 0) throw bad("--limit", limitTrain + "," + limitTest, "sample counts >= 1");
+      if (given.limit != null && (given.limit.length > 2 || (given.limit.length > 0 && given.limit[0] == 0)
+          || (given.limit.length > 1 && given.limit[1] == 0))) {
+        throw bad("--limit", String.join(",", java.util.Arrays.stream(given.limit).mapToObj(Integer::toString)
+            .toArray(String[]::new)), "TRAIN[,TEST] with counts >= 1");
+      }
       if (earlyStopping < 0) throw bad("--early-stopping", earlyStopping, "a patience in epochs >= 0");
+      if (given.monitor != null && earlyStopping == 0) {
+        throw new IllegalArgumentException("--monitor " + monitor.key() + " is what --early-stopping watches, and there"
+            + " is no early stopping; add --early-stopping PATIENCE, or drop --monitor");
+      }
       if (monitor.needsValidation() && earlyStopping > 0 && valSplit == 0) {
         throw new IllegalArgumentException("--monitor " + monitor.key() + " needs validation data: add --val-split"
             + " (e.g. 0.1), or monitor loss or accuracy");
@@ -146,6 +224,69 @@ final class TrainingRun {
       m.put("limit", List.of(limitTrain, limitTest));
       return m;
     }
+
+    Config withOut(Path dir) {
+      return new Config(preset, dataset, dataDir, imageSize, model, epochs, batchSize, optimizer, lr, momentum,
+          weightDecay, lrSchedule, classWeights, oversample, subsample, augment, valSplit, earlyStopping, monitor, seed,
+          threads, dir, resume, diagnostics, limitTrain, limitTest, overwrite, defaultOut);
+    }
+  }
+
+  /** The options saved in a run's run.json (empty for a new run), read by key. */
+  private static final class Saved {
+    static final Saved NONE = new Saved(Map.of());
+    final Map<String, Object> values;
+
+    Saved(Map<String, Object> values) {
+      this.values = values;
+    }
+
+    String string(String key) {
+      Object v = values.get(key);
+      return v == null ? null : v.toString();
+    }
+
+    Integer integer(String key) {
+      Object v = values.get(key);
+      return v instanceof Number ? ((Number) v).intValue() : null;
+    }
+
+    Long longValue(String key) {
+      Object v = values.get(key);
+      return v instanceof Number ? ((Number) v).longValue() : null;
+    }
+
+    Double number(String key) {
+      Object v = values.get(key);
+      return v instanceof Number ? ((Number) v).doubleValue() : null;
+    }
+
+    Boolean bool(String key) {
+      Object v = values.get(key);
+      return v instanceof Boolean ? (Boolean) v : null;
+    }
+
+    int[] limit() {
+      Object v = values.get("limit");
+      if (!(v instanceof List)) return null;
+      List<?> l = (List<?>) v;
+      int[] out = new int[l.size()];
+      for (int i = 0; i < out.length; i++) out[i] = ((Number) l.get(i)).intValue();
+      return out;
+    }
+  }
+
+  /** runs/DATASET-MODEL-TIME (made unique when the run starts: {@link RunDirectory#claim}). */
+  private static Path defaultRunDirectory(String dataset, String model) {
+    String time = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+    return Path.of("runs", dataset.replaceAll("[^A-Za-z0-9._-]", "_") + "-"
+        + Path.of(model).getFileName().toString().replaceAll("[^A-Za-z0-9._-]", "_") + "-" + time);
+  }
+
+  @SafeVarargs
+  private static <T> T first(T... values) {
+    for (T v : values) if (v != null) return v;
+    return null;
   }
 
   /** What a run measured, as written to metrics.json. */
@@ -153,6 +294,7 @@ final class TrainingRun {
 
   static Result run(Config c, PrintWriter out) throws IOException {
     Parallel.setThreads(c.threads());
+    if (c.resume() == null) RunDirectory.checkNewRun(c.out(), c.overwrite());
     Rng rng = new Rng(c.seed());
     Log.info("loading " + c.dataset());
     DataChoice data = DataChoice.load(c.dataset(), c.dataDir(), c.imageSize(), c.seed());
@@ -173,28 +315,34 @@ final class TrainingRun {
       train = train.subset(s.train());
     }
     int[] counts = ClassBalance.counts(train.labels(), classes);
+    RunChecks.data(c, data, train, validation, test, counts);
     Log.info(String.format(Locale.ROOT, "%s: %d training images (%s), %d validation, %d test; imbalance ratio %.1f",
         c.dataset(), train.size(), java.util.Arrays.toString(counts), validation == null ? 0 : validation.size(),
         test.size(), ClassBalance.imbalanceRatio(counts)));
     WeightedSampler sampler = c.oversample() ? WeightedSampler.oversample(train.labels(), classes, c.seed()) : null;
+    if (sampler != null) {
+      Log.info(String.format(Locale.ROOT, "oversampling: %d images per epoch (%d classes x %d, the largest class),"
+          + " from %d distinct training images", sampler.samplesPerEpoch(), classes,
+          java.util.Arrays.stream(counts).max().orElse(0), train.size()));
+    }
 
     Checkpoint.Loaded resumed = null;
-    if (c.resume() != null) {
+    if (c.resume() != null && Checkpoint.exists(c.resume().resolve(CHECKPOINT))) {
       resumed = Checkpoint.load(c.resume().resolve(CHECKPOINT));
-      if (resumed.stopReason() != null) {
-        throw new IllegalArgumentException(c.resume() + ": that run already ended (" + resumed.stopReason()
-            + "); nothing to resume");
+      checkResumable(c, resumed);
+      // Runs from before run.json recorded their options only in the checkpoint.
+      String saved = Files.exists(c.resume().resolve(RunDirectory.OPTIONS)) ? null : resumed.extra().get("config");
+      if (saved != null && !saved.equals(resumableConfig(c))) {
+        throw new IllegalArgumentException("--resume " + c.resume() + ": the run was started with other options;"
+            + " resume it with the same ones. Saved: " + saved + "; given: " + resumableConfig(c));
       }
-      String saved = resumed.extra().get("config");
-      String now = resumableConfig(c);
-      if (saved != null && !saved.equals(now)) {
-        throw new IllegalArgumentException(c.resume() + ": the run was started with other options; resume it with the"
-            + " same ones. Saved: " + saved + "; given: " + now);
-      }
+    } else if (c.resume() != null) {
+      out.println("resuming " + c.resume() + ": it stopped before its first checkpoint; starting it from epoch 1");
     }
     Sequential model = resumed != null ? resumed.model()
         : c.model().endsWith(".json") ? ModelFiles.readArchitecture(Path.of(c.model()), c.seed())
         : Architectures.byName(c.model(), train.sampleShape(), classes, c.seed());
+    RunChecks.model(c, model, train, classes, sampler == null ? train.size() : sampler.samplesPerEpoch());
     CrossEntropyLoss.Builder lossBuilder = CrossEntropyLoss.builder();
     if (!c.classWeights().equals("none")) {
       double[] w = c.classWeights().equals("balanced") ? ClassBalance.balancedWeights(train.labels(), classes)
@@ -204,8 +352,19 @@ final class TrainingRun {
     }
     CrossEntropyLoss loss = lossBuilder.build();
     Optimizer optimizer = optimizer(c, model);
-
     Augmentation augmentation = c.augment().isEmpty() ? Augmentation.identity() : AugmentationSpec.parse(c.augment(), train);
+
+    // Everything is checked: claim the directory (a new run) or record the new epoch count (a resumed one).
+    if (c.resume() == null) {
+      Path dir = RunDirectory.claim(c.out(), c.defaultOut(), c.overwrite(), c.asMap());
+      if (!dir.equals(c.out())) {
+        c = c.withOut(dir);
+        RunDirectory.writeOptions(dir, c.asMap());
+      }
+    } else {
+      RunDirectory.writeOptions(c.out(), c.asMap());
+    }
+
     List<Callback> callbacks = new ArrayList<>();
     callbacks.add(new TerminateOnNaN());
     EarlyStopping early = null;
@@ -214,19 +373,20 @@ final class TrainingRun {
       callbacks.add(early);
     }
     callbacks.add(new CheckpointCallback(c.out().resolve(CHECKPOINT), Map.of("config", resumableConfig(c))));
+    callbacks.add(new HistoryWriter(c.out()));
     Trainer.TrainingState state = new Trainer.TrainingState();
     if (resumed != null) {
       resumed.restore(model, optimizer, callbacks);
       state = resumed.trainingState();
-      out.println("resuming " + c.resume() + " after epoch " + resumed.epochsDone());
+      out.println("resuming " + c.resume() + " after epoch " + resumed.epochsDone() + " of " + c.epochs());
     }
     Trainer trainer = Trainer.builder(model, loss, optimizer).epochs(c.epochs()).schedule(schedule(c))
         .callbacks(callbacks.toArray(new Callback[0])).progress(Progress.auto()).diagnostics(c.diagnostics())
         .build();
 
-    Files.createDirectories(c.out());
     out.println(String.format(Locale.ROOT, "training %s on %s: %d parameters, %d epochs of %d images, batch %d, %s lr %g",
-        c.model(), c.dataset(), model.parameterCount(), c.epochs(), train.size(), c.batchSize(), c.optimizer(), c.lr()));
+        c.model(), c.dataset(), model.parameterCount(), c.epochs(),
+        sampler == null ? train.size() : sampler.samplesPerEpoch(), c.batchSize(), c.optimizer(), c.lr()));
     Trainer.Result result;
     DataLoader.Builder loaderBuilder = DataLoader.builder(train).batchSize(c.batchSize()).seed(c.seed())
         .augmentation(augmentation);
@@ -249,21 +409,44 @@ final class TrainingRun {
     out.print(eval.table());
 
     int bestEpoch = early != null && early.bestEpoch() >= 0 ? early.bestEpoch() : result.history().size() - 1;
-    ModelFiles.save(model, c.out().resolve("model.safetensors"));
-    History.writeCsv(result.history(), c.out().resolve("history.csv"));
-    History.writeJson(result.history(), c.out().resolve("history.json"));
+    ModelFiles.save(model, c.out().resolve(ModelDir.WEIGHTS));
+    History.writeCsv(result.history(), c.out().resolve(HistoryWriter.CSV));
+    History.writeJson(result.history(), c.out().resolve(HistoryWriter.JSON));
     ModelDir.saveClassNames(c.out(), names);
-    Metrics.write(c.out().resolve("metrics.json"), eval, result.history(), bestEpoch, train.size(), c.seed(), c.asMap());
+    Metrics.write(c.out().resolve(METRICS), eval, result.history(), bestEpoch, train.size(), c.seed(), c.asMap());
     out.println();
     out.println("wrote the model, history and metrics to " + c.out().toAbsolutePath());
     out.flush();
     return new Result(eval, result.history(), bestEpoch, c.out());
   }
 
+  /** Refuses to resume a run that is over, or to shorten one. */
+  private static void checkResumable(Config c, Checkpoint.Loaded resumed) {
+    String dir = "--resume " + c.resume();
+    if (resumed.stopReason() != null) {
+      throw new IllegalArgumentException(dir + ": the run is finished: it stopped after epoch " + resumed.epochsDone()
+          + " (" + resumed.stopReason() + "); nothing to resume. Start a new run with --out to train again");
+    }
+    if (resumed.epochsDone() > c.epochs()) {
+      throw new IllegalArgumentException(dir + ": --epochs " + c.epochs() + " is fewer than the " + resumed.epochsDone()
+          + " epochs the run has trained; give --epochs " + (resumed.epochsDone() + 1) + " or more to extend it");
+    }
+    if (resumed.epochsDone() == c.epochs() && Files.exists(c.resume().resolve(METRICS))) {
+      throw new IllegalArgumentException(dir + ": the run is finished: it trained all " + c.epochs() + " epochs and"
+          + " wrote its metrics. To train it further, give --epochs N with N > " + c.epochs());
+    }
+  }
+
+  /** The metrics file of a finished run. */
+  static final String METRICS = "metrics.json";
+
   /** The checkpoint's directory inside --out. */
   static final String CHECKPOINT = "checkpoint";
 
-  /** The options a resumed run must share with the saved one (all but epochs, threads, out and resume). */
+  /**
+   * The options a resumed run must share with the saved one (all but epochs, threads, out and
+   * resume), as the checkpoint records them; compared only for runs without a run.json.
+   */
   static String resumableConfig(Config c) {
     Map<String, Object> m = new LinkedHashMap<>(c.asMap());
     for (String k : List.of("epochs", "threads", "out", "resume")) m.remove(k);
@@ -340,10 +523,6 @@ final class TrainingRun {
   private static IllegalArgumentException scheduleError(String spec, String why) {
     return new IllegalArgumentException("--lr-schedule " + spec + ": " + why + "; expected constant, step:EVERY:GAMMA,"
         + " exp:GAMMA or cosine[:TMAX[:MIN_FACTOR]], optionally after warmup:EPOCHS, (e.g. warmup:2,cosine)");
-  }
-
-  private static <T> T pick(T value, T fallback) {
-    return value != null ? value : fallback;
   }
 
   private static void positive(String option, int v) {

@@ -8,10 +8,14 @@ import picocli.CommandLine;
 
 /** What each --preset sets, and that explicit options win over it (no training: parsing only). */
 class PresetTest {
-  private static TrainingRun.Config config(String... args) {
+  static TrainingRun.Config config(String... args) {
     TrainCommand command = new TrainCommand();
     new CommandLine(command).parseArgs(args);
-    return TrainingRun.Config.from(command);
+    try {
+      return TrainingRun.Config.from(command);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   @Test
@@ -61,11 +65,11 @@ class PresetTest {
   @Test
   void explicitOptionsOverrideThePreset() {
     TrainingRun.Config c = config("--preset", "fashion", "--epochs", "3", "--lr-schedule", "constant",
-        "--monitor", "val_loss", "--early-stopping", "0", "--val-split", "0", "--model", "lenet5");
+        "--monitor", "loss", "--early-stopping", "2", "--val-split", "0", "--model", "lenet5");
     assertEquals(3, c.epochs());
     assertEquals("constant", c.lrSchedule());
-    assertEquals(Metric.VAL_LOSS, c.monitor());
-    assertEquals(0, c.earlyStopping());
+    assertEquals(Metric.LOSS, c.monitor());
+    assertEquals(2, c.earlyStopping());
     assertEquals(0.0, c.valSplit());
     assertEquals("lenet5", c.model());
   }
