@@ -65,8 +65,9 @@ final class RunChecks {
     if (validation != null && validation.size() == 0) {
       int smallest = Arrays.stream(counts).min().orElse(1);
       throw new IllegalArgumentException(String.format(Locale.ROOT, "--val-split %s holds out no validation images"
-          + " (the split is per class, and %s of the smallest class's %d images rounds to 0); use --val-split %.2g or"
-          + " more, or 0 for no validation", c.valSplit(), c.valSplit(), smallest, Math.min(0.5, 1.0 / smallest)));
+          + " (the split is per class, and %s of the smallest class's %d images rounds to 0); use --val-split %s or"
+          + " more, or 0 for no validation", plain(c.valSplit()), plain(c.valSplit()), smallest,
+          plain(Math.min(0.5, Math.ceil(100.0 / smallest) / 100))));
     }
     if (test.size() == 0) {
       String why = c.limitTest() > 0 ? "--limit " + c.limitTrain() + "," + c.limitTest() + " leaves none of them"
@@ -138,6 +139,11 @@ final class RunChecks {
     long p = 1;
     for (int d : shape) p *= d;
     return p;
+  }
+
+  /** A number as a person writes it (0.0001, not 1.0E-4). */
+  static String plain(double v) {
+    return java.math.BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
   }
 
   static String shape(int[] s) {

@@ -92,7 +92,11 @@ final class RunDirectory {
       Path probe = Files.createTempDirectory(existing, ".cnn-write-check");
       Files.delete(probe);
     } catch (IOException e) {
-      throw new IllegalArgumentException(what + ": cannot create a directory in " + existing + " (" + reason(e)
+      String why = e instanceof AccessDeniedException ? "permission denied"
+          : e instanceof java.nio.file.NoSuchFileException ? "the file system there takes no new directories"
+          : e instanceof FileSystemException && ((FileSystemException) e).getReason() != null
+              ? ((FileSystemException) e).getReason() : e.toString();
+      throw new IllegalArgumentException(what + ": cannot create a directory in " + existing + " (" + why
           + "); choose a directory on a writable disk");
     }
   }
@@ -123,14 +127,10 @@ final class RunDirectory {
         Files.createDirectories(out);
       }
       AtomicFiles.removeOrphans(dir);
-      Path options = dir.resolve(OPTIONS);
-      try {
-        Files.createFile(options); // the claim: a second run with the same --out fails here
-      } catch (FileAlreadyExistsException e) {
+      if (!createOptions(dir, config)) {
         throw new IllegalArgumentException("--out " + dir + " was claimed by another run a moment ago; choose another"
             + " --out");
       }
-      writeOptions(dir, config);
     } catch (AccessDeniedException e) {
       throw new IllegalArgumentException("--out " + out + ": permission denied (" + reason(e) + "); choose a"
           + " directory you can write to");
@@ -157,11 +157,46 @@ final class RunDirectory {
 
   /** Writes (atomically) the run's options file. */
   static void writeOptions(Path dir, Map<String, Object> config) throws IOException {
+    AtomicFiles.writeString(dir.resolve(OPTIONS), optionsText(config));
+  }
+
+  /**
+   * Creates the options file, complete, only if there is none: the text goes to a temporary file
+   * that is then hard-linked under the final name (link(2) fails when the name exists, so two runs
+   * cannot both claim a directory, and a kill leaves either no run.json or a whole one).
+   *
+   * @return false when dir has a run.json already
+   */
+  static boolean createOptions(Path dir, Map<String, Object> config) throws IOException {
+    Path target = dir.resolve(OPTIONS);
+    Path staged = dir.resolve(String.format("." + OPTIONS + ".%016x.tmp",
+        java.util.concurrent.ThreadLocalRandom.current().nextLong())); // the orphan pattern of AtomicFiles
+    Files.writeString(staged, optionsText(config));
+    try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(staged,
+        java.nio.file.StandardOpenOption.WRITE)) {
+      ch.force(true);
+    }
+    try {
+      Files.createLink(target, staged);
+      return true;
+    } catch (FileAlreadyExistsException e) {
+      return false;
+    } catch (UnsupportedOperationException | FileSystemException e) {
+      // A file system without hard links: check, then write atomically (a narrow race, no torn file).
+      if (Files.exists(target)) return false;
+      AtomicFiles.writeString(target, optionsText(config));
+      return true;
+    } finally {
+      Files.deleteIfExists(staged);
+    }
+  }
+
+  private static String optionsText(Map<String, Object> config) throws IOException {
     Map<String, Object> doc = new LinkedHashMap<>();
     doc.put("format", FORMAT);
     doc.put("version", VERSION);
     doc.put("config", config);
-    AtomicFiles.writeString(dir.resolve(OPTIONS), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(doc) + "\n");
+    return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(doc) + "\n";
   }
 
   /**

@@ -117,7 +117,10 @@ final class TrainingRun {
       return c;
     }
 
-    /** Keys of {@link #asMap} that a resumed run may change: they cannot change what it computes. */
+    /** The training images of the built-in shapes dataset (SyntheticShapes' default). */
+  static final int SHAPES_TRAIN_IMAGES = 10_000;
+
+  /** Keys of {@link #asMap} that a resumed run may change: they cannot change what it computes. */
     static final List<String> MAY_CHANGE_ON_RESUME = List.of("epochs", "threads", "out", "resume", "data_dir",
         "diagnostics");
 
@@ -154,8 +157,11 @@ final class TrainingRun {
         throw new IllegalArgumentException("--image-size " + imageSize + ": " + dataset + " images are 28 x 28 and are"
             + " not resized (--image-size applies to folder:DIR and shapes); drop --image-size");
       }
-      if (dataset.equals("shapes") && imageSize != 0 && (imageSize < 8 || imageSize > 512)) {
-        throw bad("--image-size", imageSize, "8 to 512 for the drawn shapes");
+      // The drawn shapes keep their 10,000 training images in one byte array.
+      int maxShapes = (int) Math.min(512, Math.sqrt((Integer.MAX_VALUE - 8) / (double) SHAPES_TRAIN_IMAGES));
+      if (dataset.equals("shapes") && imageSize != 0 && (imageSize < 8 || imageSize > maxShapes)) {
+        throw bad("--image-size", imageSize, "8 to " + maxShapes + " for the drawn shapes (their "
+            + SHAPES_TRAIN_IMAGES + " training images are kept in one array)");
       }
       // 3 channels of N x N floats must be indexable by an int, and one image alone must fit in memory.
       if (imageSize > 0 && 3L * imageSize * imageSize > Integer.MAX_VALUE) {
@@ -295,6 +301,19 @@ final class TrainingRun {
   static Result run(Config c, PrintWriter out) throws IOException {
     Parallel.setThreads(c.threads());
     if (c.resume() == null) RunDirectory.checkNewRun(c.out(), c.overwrite());
+    Checkpoint.Loaded resumed = null;
+    if (c.resume() != null && Checkpoint.exists(c.resume().resolve(CHECKPOINT))) {
+      resumed = Checkpoint.load(c.resume().resolve(CHECKPOINT));
+      checkResumable(c, resumed);
+      // Runs from before run.json recorded their options only in the checkpoint.
+      String saved = Files.exists(c.resume().resolve(RunDirectory.OPTIONS)) ? null : resumed.extra().get("config");
+      if (saved != null && !saved.equals(resumableConfig(c))) {
+        throw new IllegalArgumentException("--resume " + c.resume() + ": the run was started with other options;"
+            + " resume it with the same ones. Saved: " + saved + "; given: " + resumableConfig(c));
+      }
+    } else if (c.resume() != null) {
+      out.println("resuming " + c.resume() + ": it stopped before its first checkpoint; starting it from epoch 1");
+    }
     Rng rng = new Rng(c.seed());
     Log.info("loading " + c.dataset());
     DataChoice data = DataChoice.load(c.dataset(), c.dataDir(), c.imageSize(), c.seed());
@@ -326,19 +345,6 @@ final class TrainingRun {
           java.util.Arrays.stream(counts).max().orElse(0), train.size()));
     }
 
-    Checkpoint.Loaded resumed = null;
-    if (c.resume() != null && Checkpoint.exists(c.resume().resolve(CHECKPOINT))) {
-      resumed = Checkpoint.load(c.resume().resolve(CHECKPOINT));
-      checkResumable(c, resumed);
-      // Runs from before run.json recorded their options only in the checkpoint.
-      String saved = Files.exists(c.resume().resolve(RunDirectory.OPTIONS)) ? null : resumed.extra().get("config");
-      if (saved != null && !saved.equals(resumableConfig(c))) {
-        throw new IllegalArgumentException("--resume " + c.resume() + ": the run was started with other options;"
-            + " resume it with the same ones. Saved: " + saved + "; given: " + resumableConfig(c));
-      }
-    } else if (c.resume() != null) {
-      out.println("resuming " + c.resume() + ": it stopped before its first checkpoint; starting it from epoch 1");
-    }
     Sequential model = resumed != null ? resumed.model()
         : c.model().endsWith(".json") ? ModelFiles.readArchitecture(Path.of(c.model()), c.seed())
         : Architectures.byName(c.model(), train.sampleShape(), classes, c.seed());
