@@ -265,6 +265,27 @@ class RunTrustTest {
     RunChecks.checkMemory(c, model, 300, 1000 * perImage);
   }
 
+  // ---- output a person reads -----------------------------------------------------------------------
+
+  @Test
+  void oversamplingSaysHowLargeAnEpochIs(@TempDir Path dir) {
+    java.io.ByteArrayOutputStream log = new java.io.ByteArrayOutputStream();
+    dev.cnn.tensor.Log.setOutput(new java.io.PrintStream(log, true, java.nio.charset.StandardCharsets.UTF_8));
+    CnnTest.Run r;
+    try {
+      // 40 training images per class, circles cut to 10: oversampled to 8 x 40 = 320 images per epoch.
+      r = train("--limit", "320,80", "--epochs", "1", "--subsample", "circle=0.25", "--oversample",
+          "--out", dir.resolve("r").toString());
+    } finally {
+      dev.cnn.tensor.Log.setOutput(System.err);
+    }
+    assertEquals(0, r.exitCode(), r.err());
+    String text = log.toString(java.nio.charset.StandardCharsets.UTF_8);
+    assertTrue(text.contains("oversampling: 320 images per epoch (8 classes x 40, the largest class), from 290"
+        + " distinct training images"), text);
+    assertTrue(r.out().contains("1 epochs of 320 images"), r.out());
+  }
+
   // ---- helpers -------------------------------------------------------------------------------------
 
   private static void png(Path file, int size, int variant) throws IOException {
