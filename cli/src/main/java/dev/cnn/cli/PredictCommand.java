@@ -141,7 +141,7 @@ final class PredictCommand implements Callable<Integer> {
     } catch (IOException | RuntimeException e) { // a damaged file: IIOException, or a decoder's own exception
       throw notAnImage(file, reason(e));
     }
-    if (img == null) throw notAnImage(file, "not in a format ImageIO can read (PNG, JPEG, BMP, GIF)");
+    if (img == null) throw notAnImage(file, "its contents are not an image ImageIO can read (PNG, JPEG, BMP, GIF)");
     if (img.getWidth() < 1 || img.getHeight() < 1) {
       throw notAnImage(file, "it is " + img.getWidth() + "x" + img.getHeight() + " pixels");
     }

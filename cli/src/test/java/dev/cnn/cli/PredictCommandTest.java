@@ -89,7 +89,8 @@ class PredictCommandTest {
   void aFileInAnotherFormatIsNotAnImage() throws IOException {
     Path file = Files.writeString(tmp.resolve("notes.txt"), "not pixels\n");
     CnnTest.Run r = CnnTest.run("predict", "--model", model.toString(), file.toString());
-    assertOneMessage(r, file + ": not a readable image: not in a format ImageIO can read (PNG, JPEG, BMP, GIF)");
+    assertOneMessage(r,
+        file + ": not a readable image: its contents are not an image ImageIO can read (PNG, JPEG, BMP, GIF)");
   }
 
   @Test
