@@ -9,7 +9,8 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "bench",
     mixinStandardHelpOptions = true,
-    description = "Measure the engine against a reference library on this machine, in one run.",
+    description = "Measure the engine against a reference library on this machine, in one run (on generated"
+        + " inputs: no dataset is read).",
     subcommands = {GemmCommand.class})
 final class BenchCommand implements Runnable {
   @Spec CommandSpec spec;

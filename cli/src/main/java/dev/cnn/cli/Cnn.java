@@ -34,6 +34,9 @@ import picocli.CommandLine.UnmatchedArgumentException;
     subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, SummaryCommand.class,
         FetchCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
     footer = {"", "Run 'cnn COMMAND --help' for the options of a command.",
+        "Data: train learns from a dataset's training split and reports on its test split; evaluate scores a"
+            + " trained model on a test split; fetch downloads both splits; predict reads image files; summary and"
+            + " bench read no dataset.",
         "Environment: CNN_KERNELS=scalar forces the scalar kernels, CNN_THREADS=N sizes the"
             + " thread pool, CNN_LOG=quiet|info|debug sets the log level (log lines go to"
             + " standard error)."})

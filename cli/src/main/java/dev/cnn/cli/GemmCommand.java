@@ -20,7 +20,8 @@ import picocli.CommandLine.Spec;
             + " and thread count, and report both medians in GFLOP/s and their ratio"
             + " (engine / OpenBLAS).",
         "The OpenBLAS side runs bench/openblas/build/sgemm_bench, built by"
-            + " bench/openblas/build.sh (gcc, libopenblas-dev)."})
+            + " bench/openblas/build.sh (gcc, libopenblas-dev).",
+        "No dataset is read: A and B hold seeded uniform values in [-1, 1)."})
 final class GemmCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 

@@ -30,7 +30,9 @@ import picocli.CommandLine.Parameters;
  * training data were.
  */
 @Command(name = "predict", mixinStandardHelpOptions = true,
-    description = "Print the most likely classes, with probabilities, of image files (PNG, JPEG, BMP, GIF).")
+    description = {"Print the most likely classes, with probabilities, of image files (PNG, JPEG, BMP, GIF).",
+        "Each image is converted to the model's channels, scaled to its input size and its pixels divided by 255,"
+            + " as the training data were; no dataset is used."})
 final class PredictCommand implements Callable<Integer> {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -43,13 +45,15 @@ final class PredictCommand implements Callable<Integer> {
   @Option(names = "--json", description = "One JSON object on standard output, for programs.")
   boolean json;
 
-  @Parameters(paramLabel = "FILE", arity = "1..*", description = "Image files.")
+  @Parameters(paramLabel = "FILE", arity = "1..*", description = "Image files (not directories: use a glob such as"
+      + " DIR/*.png).")
   List<Path> files;
 
   @Override
   public Integer call() throws Exception {
     java.io.PrintWriter stdout = spec.commandLine().getOut();
     if (top < 1) throw new IllegalArgumentException("--top " + top + ": expected at least 1");
+    for (Path f : files) checkFile(f); // before the model loads: a wrong argument is reported at once
     ModelDir md = ModelDir.load(model);
     int[] shape = md.model().inputShape();
     if (shape.length != 3 || (shape[0] != 1 && shape[0] != 3)) {
@@ -99,11 +103,67 @@ final class PredictCommand implements Callable<Integer> {
     return out;
   }
 
+  /**
+   * Checks that {@code file} can be an image: it exists, is not a directory and can be read.
+   *
+   * @throws IllegalArgumentException naming the file, what it is and what predict takes
+   */
+  static void checkFile(Path file) {
+    if (Files.isDirectory(file)) {
+      throw new IllegalArgumentException(file + " is a directory; predict takes image files (e.g. "
+          + file.resolve("*.png") + ")");
+    }
+    if (!Files.exists(file)) {
+      throw new IllegalArgumentException(file + ": no such file; predict takes image files (PNG, JPEG, BMP, GIF)");
+    }
+    if (!Files.isRegularFile(file)) {
+      throw new IllegalArgumentException(file + " is not a regular file; predict takes image files (PNG, JPEG, BMP,"
+          + " GIF)");
+    }
+    if (!Files.isReadable(file)) {
+      throw new IllegalArgumentException(file + ": permission denied; make the file readable, or copy it somewhere"
+          + " readable");
+    }
+  }
+
+  /**
+   * Decodes an image file with ImageIO.
+   *
+   * @throws IOException "FILE: not a readable image: REASON" for an empty file, a format ImageIO
+   *     does not know, or a damaged file (ImageIO's own errors do not name the file)
+   */
+  static BufferedImage decode(Path file) throws IOException {
+    checkFile(file);
+    if (Files.size(file) == 0) throw notAnImage(file, "the file is empty (0 bytes)");
+    BufferedImage img;
+    try {
+      img = ImageIO.read(file.toFile());
+    } catch (IOException | RuntimeException e) { // a damaged file: IIOException, or a decoder's own exception
+      throw notAnImage(file, reason(e));
+    }
+    if (img == null) throw notAnImage(file, "its contents are not an image ImageIO can read (PNG, JPEG, BMP, GIF)");
+    if (img.getWidth() < 1 || img.getHeight() < 1) {
+      throw notAnImage(file, "it is " + img.getWidth() + "x" + img.getHeight() + " pixels");
+    }
+    return img;
+  }
+
+  private static IOException notAnImage(Path file, String reason) {
+    return new IOException(file + ": not a readable image: " + reason);
+  }
+
+  /** An exception's message, with its causes' messages, e.g. "Error reading PNG metadata (unexpected end of file)". */
+  private static String reason(Throwable e) {
+    StringBuilder s = new StringBuilder(e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName());
+    for (Throwable c = e.getCause(); c != null && c != c.getCause(); c = c.getCause()) {
+      s.append(" (").append(c.getMessage() != null ? c.getMessage() : c.getClass().getSimpleName()).append(')');
+    }
+    return s.toString();
+  }
+
   /** The image as the model's [C, H, W] floats in [0, 1], written into dst at offset. */
   static void read(Path file, int[] shape, float[] dst, int offset) throws IOException {
-    if (!Files.isRegularFile(file)) throw new IOException(file + ": no such file");
-    BufferedImage img = ImageIO.read(file.toFile());
-    if (img == null) throw new IOException(file + ": not an image ImageIO can read (PNG, JPEG, BMP, GIF)");
+    BufferedImage img = decode(file);
     int c = shape[0], h = shape[1], w = shape[2];
     BufferedImage scaled = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = scaled.createGraphics();

@@ -1,6 +1,7 @@
 package dev.cnn.data;
 
 import dev.cnn.tensor.Batch;
+import dev.cnn.tensor.BatchSource;
 import dev.cnn.tensor.Log;
 import dev.cnn.tensor.Rng;
 import dev.cnn.tensor.Tensor;
@@ -57,7 +58,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>{@link Dataset#read} and {@link Dataset#label} are called from the loader's thread. One
  * consumer thread per loader; the loader is not thread-safe.
  */
-public final class DataLoader implements Iterable<Batch>, AutoCloseable {
+public final class DataLoader implements BatchSource, AutoCloseable {
   private static final Cleaner CLEANER = Cleaner.create();
   private static final AtomicInteger IDS = new AtomicInteger();
   private static final long JOIN_MILLIS = 5000;
@@ -142,8 +143,13 @@ public final class DataLoader implements Iterable<Batch>, AutoCloseable {
     return lastStats == null ? 0 : lastStats.waitNanos;
   }
 
-  /** The number of batches epoch {@code e} has. */
+  /**
+   * The number of batches epoch {@code e} has: its sampler's sample count divided by the batch
+   * size, rounded up (down with {@code dropLast}). Starts nothing.
+   */
+  @Override
   public int batches(int e) {
+    if (e < 0) throw new IllegalArgumentException("data loader: epoch = " + e + ", expected >= 0");
     return batchCount(sampler.indices(e).length);
   }
 

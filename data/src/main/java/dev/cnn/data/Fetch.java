@@ -68,7 +68,16 @@ public final class Fetch {
    * @throws IllegalArgumentException for an unknown name or a malformed address
    */
   public static Path fetch(String name, Path dataDirOrNull, String baseUrlOrNull) throws IOException {
-    return fetch(name, dataDirOrNull, baseUrlOrNull, System.getenv(), StandardDatasets.userHome());
+    return fetch(name, dataDirOrNull, baseUrlOrNull, StandardDatasets.SearchRoots.system());
+  }
+
+  /**
+   * {@link #fetch(String, Path, String)} with the cache and {@code CNN_DATA_URL} taken from
+   * {@code roots} instead of this process's environment and home.
+   */
+  public static Path fetch(String name, Path dataDirOrNull, String baseUrlOrNull, StandardDatasets.SearchRoots roots)
+      throws IOException {
+    return fetch(name, dataDirOrNull, baseUrlOrNull, roots.env(), roots.home());
   }
 
   static Path fetch(String name, Path dataDir, String baseUrl, Map<String, String> env, Path home) throws IOException {

@@ -193,7 +193,63 @@ public final class StandardDatasets {
    * @param explicitDirOrNull the user's data directory, or null
    */
   public static List<Place> searchPath(String name, Path explicitDirOrNull) {
-    return searchPath(name, explicitDirOrNull, System.getenv(), userHome(), SYSTEM_ROOT);
+    return searchPath(name, explicitDirOrNull, SearchRoots.system());
+  }
+
+  /** {@link #searchPath(String, Path)} under the given roots instead of this machine's. */
+  public static List<Place> searchPath(String name, Path explicitDirOrNull, SearchRoots roots) {
+    return searchPath(name, explicitDirOrNull, roots.env(), roots.home(), roots.systemRoot());
+  }
+
+  /**
+   * What the search path of the class comment is made from, so that it can be pointed elsewhere
+   * (a test's temporary directory) without touching the process's environment:
+   *
+   * @param env the environment variables read ({@code CNN_DATA}, {@code XDG_CACHE_HOME},
+   *     {@code CNN_DATA_URL}); copied
+   * @param home the user's home directory (the cache is {@code home/.cache/cnn/datasets} unless
+   *     {@code XDG_CACHE_HOME} says otherwise)
+   * @param systemRoot where system packages install datasets ({@code /usr/share/datasets} on Debian)
+   */
+  public record SearchRoots(Map<String, String> env, Path home, Path systemRoot) {
+    public SearchRoots {
+      if (env == null || home == null || systemRoot == null) {
+        throw new IllegalArgumentException("StandardDatasets.SearchRoots: env, home and systemRoot must all be given"
+            + " (use SearchRoots.system() for this machine's)");
+      }
+      env = Map.copyOf(env);
+    }
+
+    /** This process's environment, {@code user.home} and {@code /usr/share/datasets}. */
+    public static SearchRoots system() {
+      return new SearchRoots(System.getenv(), userHome(), SYSTEM_ROOT);
+    }
+
+    /** The user cache's dataset root under these roots (see {@link StandardDatasets#cacheRoot()}). */
+    public Path cacheRoot() {
+      return StandardDatasets.cacheRoot(env, home);
+    }
+  }
+
+  /**
+   * The first place on {@code name}'s search path (no explicit directory: {@code $CNN_DATA}, the
+   * user cache, the system root) that holds the whole dataset, all four files of both splits
+   * (each uncompressed or {@code .gz}); empty when no place holds all of them. The files' contents
+   * are not read or checked. For {@code fetch}: a dataset found here needs no download.
+   *
+   * @throws IllegalArgumentException for {@code shapes} or an unknown name
+   */
+  public static java.util.Optional<Place> installed(String name, SearchRoots roots) {
+    IdxSpec spec = idxSpec(name);
+    for (Place place : searchPath(spec.name(), null, roots)) {
+      Path dir = place.dir();
+      boolean all = Files.isDirectory(dir);
+      for (Split split : Split.values()) {
+        all = all && find(dir, split.imagesFile()) != null && find(dir, split.labelsFile()) != null;
+      }
+      if (all) return java.util.Optional.of(place);
+    }
+    return java.util.Optional.empty();
   }
 
   /** A directory searched for a dataset and why it is searched (e.g. "--data-dir", "$CNN_DATA"). */

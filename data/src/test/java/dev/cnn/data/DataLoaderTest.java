@@ -83,6 +83,11 @@ class DataLoaderTest {
       assertEquals(4, batches.size());
       assertArrayEquals(new float[] {0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3}, batches.get(0));
       assertEquals(2, loader.batches(0));
+      // the count a training loop reads through BatchSource, for its progress bar
+      dev.cnn.tensor.BatchSource source = loader;
+      int read = 0;
+      for (java.util.Iterator<dev.cnn.tensor.Batch> it = source.iterator(); it.hasNext(); it.next()) read++;
+      assertEquals(read, source.batches(1));
     }
   }
 

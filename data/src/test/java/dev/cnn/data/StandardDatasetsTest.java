@@ -193,4 +193,34 @@ class StandardDatasetsTest {
           hex.formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(official)), file);
     }
   }
+
+  @Test
+  void installedIsTheFirstPlaceWithBothSplits() throws IOException {
+    StandardDatasets.SearchRoots roots = new StandardDatasets.SearchRoots(
+        Map.of("CNN_DATA", tmp.resolve("cnn-data").toString()), home(), system());
+    assertTrue(StandardDatasets.installed("fashion-mnist", roots).isEmpty());
+    // only the test split in $CNN_DATA, both in the system root: the system root is the installed copy
+    IdxFiles.writeSplit(tmp.resolve("cnn-data/fashion-mnist"), Split.TEST, 5, 10);
+    IdxFiles.writeSplit(system().resolve("fashion-mnist"), Split.TRAIN, 5, 10);
+    assertTrue(StandardDatasets.installed("fashion-mnist", roots).isEmpty(), "the system root lacks the test split");
+    IdxFiles.writeSplit(system().resolve("fashion-mnist"), Split.TEST, 5, 10);
+    Place found = StandardDatasets.installed("fashion-mnist", roots).orElseThrow();
+    assertEquals(system().resolve("fashion-mnist"), found.dir());
+    assertEquals("Debian's dataset packages", found.origin());
+    // a complete copy earlier on the path wins
+    IdxFiles.writeSplit(tmp.resolve("cnn-data/fashion-mnist"), Split.TRAIN, 5, 10);
+    assertEquals("$CNN_DATA", StandardDatasets.installed("fashion-mnist", roots).orElseThrow().origin());
+    assertTrue(StandardDatasets.installed("mnist", roots).isEmpty());
+    assertThrows(IllegalArgumentException.class, () -> StandardDatasets.installed("shapes", roots));
+  }
+
+  @Test
+  void searchRootsAreValuesAndTheCacheFollowsThem() {
+    StandardDatasets.SearchRoots roots = new StandardDatasets.SearchRoots(Map.of("XDG_CACHE_HOME", "/xdg"), home(),
+        system());
+    assertEquals(Path.of("/xdg/cnn/datasets"), roots.cacheRoot());
+    assertEquals(List.of(Path.of("/xdg/cnn/datasets/mnist"), system().resolve("mnist")),
+        dirs(StandardDatasets.searchPath("mnist", null, roots)));
+    assertThrows(IllegalArgumentException.class, () -> new StandardDatasets.SearchRoots(Map.of(), null, system()));
+  }
 }

@@ -60,10 +60,26 @@ public record Evaluation(double loss, double accuracy, int[][] confusion, List<S
   }
 
   private String name(int c) {
-    return classNames != null && c < classNames.size() ? classNames.get(c) : Integer.toString(c);
+    return classNames != null && c < classNames.size() && classNames.get(c) != null ? classNames.get(c)
+        : Integer.toString(c);
   }
 
-  /** The per-class table and the confusion matrix, as plain text for a terminal or a log. */
+  /** The longest column header of the confusion matrix; longer class names are abbreviated. */
+  static final int HEADER_WIDTH = 6;
+
+  /** The width {@link #table()} wraps the legend of abbreviated column headers at. */
+  private static final int LEGEND_WIDTH = 100;
+
+  /**
+   * The per-class table and the confusion matrix, as plain text for a terminal or a log.
+   *
+   * <p>The matrix's rows carry the full class names; its columns carry the names too, each cut to
+   * {@value #HEADER_WIDTH} characters: a longer name becomes its first {@code HEADER_WIDTH - 1}
+   * characters and a dot ({@code Pullover} -&gt; {@code Pullo.}), and a legend below the matrix
+   * gives the full name of every abbreviated column. Should two columns' headers come out equal,
+   * the columns are headed by label (0 .. k-1) instead and the legend names every label. Without
+   * class names the headers are the labels.
+   */
   public String table() {
     StringBuilder sb = new StringBuilder();
     int w = 5;
@@ -76,16 +92,61 @@ public record Evaluation(double loss, double accuracy, int[][] confusion, List<S
     sb.append(String.format(Locale.ROOT, "%-" + w + "s  accuracy %.4f on %d samples, loss %.4f%n%n", "", accuracy,
         samples(), loss));
     sb.append("confusion matrix (rows: true class, columns: predicted)\n");
+    List<String> headers = columnHeaders();
     int cell = 4;
     for (int[] row : confusion) for (int v : row) cell = Math.max(cell, Integer.toString(v).length() + 1);
+    for (String h : headers) cell = Math.max(cell, h.length() + 1);
     sb.append(String.format(Locale.ROOT, "%-" + w + "s", ""));
-    for (int c = 0; c < classes(); c++) sb.append(String.format(Locale.ROOT, "%" + cell + "d", c));
+    for (String h : headers) sb.append(String.format(Locale.ROOT, "%" + cell + "s", h));
     sb.append('\n');
     for (int t = 0; t < classes(); t++) {
       sb.append(String.format(Locale.ROOT, "%-" + w + "s", name(t)));
       for (int p = 0; p < classes(); p++) sb.append(String.format(Locale.ROOT, "%" + cell + "d", confusion[t][p]));
       sb.append('\n');
     }
+    appendLegend(sb, headers);
     return sb.toString();
+  }
+
+  /**
+   * The confusion matrix's column headers, one per class: the class names, abbreviated to
+   * {@value #HEADER_WIDTH} characters, or the labels when there are no names or two abbreviations
+   * are equal.
+   */
+  List<String> columnHeaders() {
+    List<String> headers = new ArrayList<>();
+    for (int c = 0; c < classes(); c++) headers.add(abbreviate(name(c)));
+    if (headers.stream().distinct().count() < headers.size()) {
+      headers.clear();
+      for (int c = 0; c < classes(); c++) headers.add(Integer.toString(c));
+    }
+    return headers;
+  }
+
+  /** A name of at most {@value #HEADER_WIDTH} characters as it is, a longer one cut and ending in a dot. */
+  static String abbreviate(String name) {
+    String n = name.strip();
+    if (n.isEmpty()) return "?";
+    if (n.length() <= HEADER_WIDTH) return n;
+    return n.substring(0, HEADER_WIDTH - 1).strip() + ".";
+  }
+
+  /** "column key: Pullo. = Pullover, ..." for the headers that are not the full names, wrapped. */
+  private void appendLegend(StringBuilder sb, List<String> headers) {
+    List<String> entries = new ArrayList<>();
+    for (int c = 0; c < classes(); c++) {
+      if (!headers.get(c).equals(name(c))) entries.add(headers.get(c) + " = " + name(c));
+    }
+    if (entries.isEmpty()) return;
+    StringBuilder line = new StringBuilder("column key:");
+    for (int i = 0; i < entries.size(); i++) {
+      String entry = " " + entries.get(i) + (i + 1 < entries.size() ? "," : "");
+      if (line.length() + entry.length() > LEGEND_WIDTH && line.length() > "column key:".length()) {
+        sb.append(line).append('\n');
+        line = new StringBuilder(" ".repeat("column key:".length()));
+      }
+      line.append(entry);
+    }
+    sb.append(line).append('\n');
   }
 }

@@ -23,9 +23,14 @@ public interface Progress {
     return new Progress() {};
   }
 
-  /** A bar on a terminal (when {@code System.console()} exists), plain lines otherwise, on stderr. */
+  /**
+   * A bar on standard error when it is a terminal, plain lines otherwise. "A terminal" means
+   * {@code System.console()} exists (standard input and output are a terminal), it says it is a
+   * terminal (Java 22 and newer, where a console exists even when redirected) and {@code TERM} is
+   * not {@code dumb}; anything else (CI logs, a file, a pipe) gets one line per epoch.
+   */
   static Progress auto() {
-    return System.console() != null ? new Bar(System.err) : lines(System.err);
+    return Bar.isTerminal(System.console(), System.getenv("TERM")) ? new Bar(System.err) : lines(System.err);
   }
 
   /** One line per epoch. */
@@ -49,13 +54,29 @@ public interface Progress {
     return s.toString();
   }
 
-  /** A one-line bar redrawn with a carriage return, at most ten times a second. */
+  /**
+   * A one-line bar on a terminal, redrawn in place with a carriage return at most ten times a
+   * second and replaced by the epoch's plain {@link #line} when the epoch ends:
+   *
+   * <pre>
+   * epoch 2/10 [=========&gt;          ] 211/469  2,415 img/s  ETA 0:13  loss 0.4321
+   * </pre>
+   *
+   * <p>Batches done out of the epoch's total, the images per second so far, and the estimated time
+   * left (the epoch's mean seconds per batch times the batches left). When the total is unknown
+   * (the trainer got an {@code Iterable} that is neither a {@code BatchSource} nor a collection)
+   * the bar shows the batches done without a total or an ETA.
+   */
   final class Bar implements Progress {
+    private static final long REDRAW_NANOS = 100_000_000L;
+    private static final int WIDTH = 20;
+
     private final PrintStream out;
     private int batches;
     private int epoch;
     private int epochs;
     private long lastDraw;
+    private boolean drawn;
 
     Bar(PrintStream out) {
       this.out = out;
@@ -72,29 +93,64 @@ public interface Progress {
     @Override
     public void batch(int batch, double runningLoss, long samples, double seconds) {
       long now = System.nanoTime();
-      if (now - lastDraw < 100_000_000L && batch + 1 != batches) return;
+      if (drawn && now - lastDraw < REDRAW_NANOS && batch + 1 != batches) return;
       lastDraw = now;
-      int width = 30;
-      String bar;
-      String eta = "";
-      if (batches > 0) {
-        int filled = (int) ((long) width * (batch + 1) / batches);
-        bar = "[" + "=".repeat(filled) + " ".repeat(width - filled) + "]";
-        double left = seconds / (batch + 1) * (batches - batch - 1);
-        eta = String.format(Locale.ROOT, " ETA %ds", Math.round(left));
-      } else {
-        bar = "[" + (batch + 1) + " batches]";
-      }
-      out.print(String.format(Locale.ROOT, "\repoch %d/%d %s %d/%s%s  %.0f img/s  loss %.4f ", epoch + 1, epochs, bar,
-          batch + 1, batches > 0 ? Integer.toString(batches) : "?", eta, samples / Math.max(seconds, 1e-9),
-          runningLoss));
+      drawn = true;
+      // \r to the line's start, the bar, then erase what a longer previous bar left to the right.
+      out.print("\r" + render(epoch, epochs, batch + 1, batches, samples, seconds, runningLoss) + "\033[K");
       out.flush();
     }
 
     @Override
     public void epochEnd(EpochMetrics m, int total) {
-      out.print("\r\033[K");
+      if (drawn) out.print("\r\033[K");
+      drawn = false;
       out.println(line(m, total));
+    }
+
+    /**
+     * The bar's text for {@code done} batches out of {@code total} (-1: unknown) after
+     * {@code samples} images in {@code seconds}; no control characters.
+     */
+    static String render(int epoch, int epochs, int done, int total, long samples, double seconds, double loss) {
+      StringBuilder s = new StringBuilder(96);
+      s.append(String.format(Locale.ROOT, "epoch %d/%d ", epoch + 1, epochs));
+      if (total > 0) {
+        int filled = (int) Math.min(WIDTH, (long) WIDTH * done / total);
+        s.append('[').append("=".repeat(filled));
+        if (filled < WIDTH) s.append('>').append(" ".repeat(WIDTH - filled - 1));
+        s.append("] ").append(done).append('/').append(total);
+      } else {
+        s.append(done).append(done == 1 ? " batch" : " batches");
+      }
+      s.append(String.format(Locale.ROOT, "  %,.0f img/s", seconds > 0 ? samples / seconds : 0.0));
+      if (total > 0 && done > 0 && done < total) {
+        s.append("  ETA ").append(clock(seconds / done * (total - done)));
+      }
+      s.append(String.format(Locale.ROOT, "  loss %.4f", loss));
+      return s.toString();
+    }
+
+    /** Seconds as m:ss, or h:mm:ss from an hour up. */
+    static String clock(double seconds) {
+      long t = Math.round(Math.max(0, Math.min(seconds, 1e9)));
+      long h = t / 3600, m = t / 60 % 60, sec = t % 60;
+      return h > 0 ? String.format(Locale.ROOT, "%d:%02d:%02d", h, m, sec)
+          : String.format(Locale.ROOT, "%d:%02d", m, sec);
+    }
+
+    /**
+     * Whether a live bar makes sense: a console exists, it is a terminal where Java can tell
+     * (22 and newer have {@code Console.isTerminal()}; earlier versions give no console unless
+     * the input and output are a terminal), and {@code TERM} is not {@code dumb}.
+     */
+    static boolean isTerminal(java.io.Console console, String term) {
+      if (console == null || "dumb".equals(term)) return false;
+      try {
+        return (Boolean) java.io.Console.class.getMethod("isTerminal").invoke(console);
+      } catch (ReflectiveOperationException | RuntimeException e) {
+        return true; // before Java 22 a console exists only on a terminal
+      }
     }
   }
 }

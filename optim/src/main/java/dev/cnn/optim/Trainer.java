@@ -5,6 +5,7 @@ import dev.cnn.engine.Variable;
 import dev.cnn.layers.ClassificationLoss;
 import dev.cnn.layers.Sequential;
 import dev.cnn.tensor.Batch;
+import dev.cnn.tensor.BatchSource;
 import dev.cnn.tensor.Workspace;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -62,7 +63,12 @@ public final class Trainer {
   /** What a run produced: the metrics of every epoch and why it stopped early (null if it did not). */
   public record Result(List<EpochMetrics> history, String stopReason, List<Diagnostics.Epoch> diagnostics) {}
 
-  /** Trains from epoch 0; {@code validation} may be null. */
+  /**
+   * Trains from epoch 0; {@code validation} may be null. The progress display knows each epoch's
+   * batch count when {@code train} is a {@link BatchSource} (such as {@code data}'s
+   * {@code DataLoader}) or a {@code Collection}; for any other {@code Iterable} it shows batches
+   * done without a total or an ETA.
+   */
   public Result fit(Iterable<Batch> train, Iterable<Batch> validation) {
     return fit(train, validation, new TrainingState());
   }
@@ -80,13 +86,12 @@ public final class Trainer {
     final double base = state.baseLr;
     TrainingContext ctx = new TrainingContext(model, optimizer, state.history, state, callbacks);
     ctx.setLearningRateScale(state.lrScale);
-    int batchesPerEpoch = train instanceof Collection ? ((Collection<?>) train).size() : -1;
     callbacks.forEach(c -> c.onTrainBegin(ctx));
     for (int epoch = state.history.size(); epoch < epochs && !ctx.stopRequested(); epoch++) {
       optimizer.setLearningRate(base * schedule.factor(epoch) * ctx.learningRateScale());
       double lr = optimizer.learningRate();
       for (Callback c : callbacks) c.onEpochBegin(ctx, epoch);
-      progress.epochBegin(epoch, epochs, batchesPerEpoch);
+      progress.epochBegin(epoch, epochs, batchCount(train, epoch));
       if (diagnostics != null) diagnostics.epochBegin();
       long start = System.nanoTime(), waited = 0;
       double lossSum = 0;
@@ -146,6 +151,16 @@ public final class Trainer {
     }
     callbacks.forEach(c -> c.onTrainEnd(ctx));
     return new Result(List.copyOf(state.history), ctx.stopReason(), List.copyOf(state.diagnostics));
+  }
+
+  /**
+   * The number of batches epoch {@code epoch} of {@code train} holds, for the progress display: a
+   * {@link BatchSource}'s count for that epoch, a collection's size, otherwise -1 (unknown).
+   */
+  static int batchCount(Iterable<Batch> train, int epoch) {
+    if (train instanceof BatchSource source) return Math.max(-1, source.batches(epoch));
+    if (train instanceof Collection<?> batches) return batches.size();
+    return -1;
   }
 
   private static int countCorrect(Variable logits, int[] labels) {

@@ -83,6 +83,64 @@ class EvaluationTest {
   }
 
   @Test
+  void theMatrixColumnsAreNamed() {
+    String t = evaluate().table();
+    // short names head their columns in full, and no legend is needed
+    assertTrue(t.matches("(?s).*\\n\\s+cat\\s+dog\\s+bird\\ncat\\s+2\\s+1\\s+1\\n.*"), t);
+    assertTrue(!t.contains("column key:"), t);
+  }
+
+  /** Fashion-MNIST's names: the long ones are cut to 5 characters and a dot, with a legend. */
+  @Test
+  void longNamesAreAbbreviatedWithALegend() {
+    List<String> names = List.of("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker",
+        "Bag", "Ankle boot");
+    int[][] confusion = new int[10][10];
+    for (int c = 0; c < 10; c++) confusion[c][c] = 1000 + c;
+    confusion[6][0] = 123;
+    String t = new Evaluation(0.3, 0.9, confusion, names).table();
+    String[] lines = t.split("\n");
+    int header = java.util.Arrays.asList(lines).indexOf("confusion matrix (rows: true class, columns: predicted)") + 1;
+    assertEquals(List.of("T-shi.", "Trous.", "Pullo.", "Dress", "Coat", "Sandal", "Shirt", "Sneak.", "Bag", "Ankle."),
+        List.of(lines[header].trim().split("\\s+")), lines[header]);
+    // every column header ends where its numbers end
+    String shirtRow = lines[header + 7];
+    assertTrue(shirtRow.startsWith("Shirt "), shirtRow);
+    assertEquals(lines[header].indexOf("T-shi.") + "T-shi.".length(), shirtRow.indexOf("123") + 3, t);
+    assertEquals(lines[header].length(), lines[header + 1].length(), t);
+    assertTrue(lines[header + 1].startsWith("T-shirt/top "), "rows keep the full names:\n" + t);
+    String legend = t.substring(t.indexOf("column key:"));
+    for (String s : new String[] {"T-shi. = T-shirt/top", "Trous. = Trouser", "Pullo. = Pullover",
+        "Sneak. = Sneaker", "Ankle. = Ankle boot"}) {
+      assertTrue(legend.contains(s), "legend lacks '" + s + "':\n" + t);
+    }
+    assertTrue(!legend.contains("Dress") && !legend.contains("Bag"), "names shown in full are not in the legend:\n" + t);
+  }
+
+  @Test
+  void abbreviationsThatCollideFallBackToLabels() {
+    List<String> names = List.of("airplane_small", "airplane_large", "cat");
+    String t = new Evaluation(0, 1, new int[][] {{1, 0, 0}, {0, 1, 0}, {0, 0, 1}}, names).table();
+    assertTrue(t.matches("(?s).*\\n\\s+0\\s+1\\s+2\\nairplane_small .*"), t);
+    assertTrue(t.contains("column key: 0 = airplane_small, 1 = airplane_large, 2 = cat"), t);
+  }
+
+  @Test
+  void withoutNamesTheColumnsAreLabels() {
+    String t = new Evaluation(0, 1, new int[][] {{5, 0}, {0, 7}}, null).table();
+    assertTrue(t.matches("(?s).*\\n\\s+0\\s+1\\n0\\s+5\\s+0\\n1\\s+0\\s+7\\n"), t);
+    assertTrue(!t.contains("column key:"), t);
+  }
+
+  @Test
+  void abbreviate() {
+    assertEquals("Sandal", Evaluation.abbreviate("Sandal"));
+    assertEquals("Ankle.", Evaluation.abbreviate("Ankle boot"));
+    assertEquals("a b.", Evaluation.abbreviate("a b  xyz"));
+    assertEquals("?", Evaluation.abbreviate(" "));
+  }
+
+  @Test
   void aClassNeverPredictedOrAbsentScoresZero() {
     Evaluation e = new Evaluation(0, 0.5, new int[][] {{1, 0, 0}, {1, 0, 0}, {0, 0, 0}}, null);
     assertEquals(0, e.precision(1));
