@@ -15,8 +15,12 @@ import picocli.CommandLine.Option;
  * {@code config}. The work itself is in {@link TrainingRun}.
  */
 @Command(name = "train", mixinStandardHelpOptions = true,
-    description = {"Train a CNN on a dataset's training split (less the --val-split held out for validation),"
-        + " evaluate it on the test split, and write the model, history, checkpoint and metrics to --out.",
+    description = {"Train a CNN on a dataset's training split, then report on its test split (per-class table and"
+        + " confusion matrix) and write the model, history, checkpoint and metrics to --out.",
+        "Splits: fashion-mnist, mnist and idx:DIR have their own training and test files; shapes generates both;"
+            + " folder:DIR uses DIR/train and DIR/test when it has them, else a stratified 20% of its images (by"
+            + " --seed) is the test split. --val-split F holds out a stratified fraction F of the training split for"
+            + " validation (val_loss, early stopping); the test split is used only for the final report.",
         "With no options: FashionNet on the built-in 'shapes' dataset (about 15 s on 2 cores).",
         "Every option is checked before the first step; a run's options are saved in --out/run.json."})
 final class TrainCommand implements Callable<Integer> {
@@ -96,8 +100,8 @@ final class TrainCommand implements Callable<Integer> {
   String augment;
 
   @Option(names = "--val-split", paramLabel = "F",
-      description = "Stratified fraction of the training set held out for validation (default 0; 0.1 with"
-          + " --early-stopping).")
+      description = "Stratified fraction of the training split held out for validation; it is not trained on"
+          + " (default 0; 0.1 with --early-stopping).")
   Double valSplit;
 
   @Option(names = "--early-stopping", paramLabel = "PATIENCE",
