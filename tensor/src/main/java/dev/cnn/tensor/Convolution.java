@@ -42,6 +42,7 @@ public final class Convolution {
 
   /** The float32 kernel in force. */
   static ConvKernel kernel() {
+    Kernels.requireValidSetting(); // a bad cnn.kernels is an IllegalArgumentException here, not in Holder's initialiser
     return Holder.KERNEL;
   }
 

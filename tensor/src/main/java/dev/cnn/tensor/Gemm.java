@@ -33,6 +33,7 @@ public final class Gemm {
 
   /** The kernel in force (tests check that forcing the scalar path really takes it). */
   static GemmKernel kernel() {
+    Kernels.requireValidSetting(); // a bad cnn.kernels is an IllegalArgumentException here, not in Holder's initialiser
     return Holder.KERNEL;
   }
 

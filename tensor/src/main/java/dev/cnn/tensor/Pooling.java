@@ -55,6 +55,12 @@ public final class Pooling {
 
   private Pooling() {}
 
+  /** The float32 max-pooling plane kernel in force. */
+  static PoolingKernel kernel() {
+    Kernels.requireValidSetting(); // a bad cnn.kernels is an IllegalArgumentException here, not in Holder's initialiser
+    return Holder.KERNEL;
+  }
+
   /** Planes per parallel task for output {@code [N, C, Hout, Wout]}. */
   private static int planeBlock(int[] out) {
     return Parallel.blockFor(out[2] * out[3], TASK_ELEMENTS);
@@ -128,7 +134,7 @@ public final class Pooling {
     int h = x.dim(2), w = x.dim(3), hOut = out[2], wOut = out[3];
     if (x.dtype() == DType.FLOAT32) {
       float[] xf = x.floatData(), yf = y.floatData();
-      PoolingKernel kernel = Holder.KERNEL;
+      PoolingKernel kernel = kernel();
       Parallel.forEach(out[0] * out[1], planeBlock(out), p -> kernel.maxPlane(xf, p * h * w, h, w, spec, hOut, wOut, yf, idx, p * hOut * wOut));
     } else {
       double[] xd = x.doubleData(), yd = y.doubleData();

@@ -38,6 +38,7 @@ public final class TensorMath {
 
   /** The kernel in force (tests check that forcing the scalar path really takes it). */
   static ElementwiseKernel kernel() {
+    Kernels.requireValidSetting(); // a bad cnn.kernels is an IllegalArgumentException here, not in Holder's initialiser
     return Holder.KERNEL;
   }
 

@@ -2,6 +2,7 @@ package dev.cnn.tensor;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
@@ -39,5 +40,28 @@ class KernelsTest {
     VectorGemm g256 = Kernels.newVector(VectorGemm.class, "dev.cnn.tensor.VectorGemm", 256);
     assertEquals(8, g128.nr());
     assertEquals(16, g256.nr());
+  }
+
+  @Test
+  void settingsAreParsedPropertyFirst() {
+    assertEquals("auto", Kernels.requested(null, null));
+    assertEquals("auto", Kernels.requested("  ", null));
+    assertEquals("scalar", Kernels.requested(" Scalar ", null));
+    assertEquals("vector", Kernels.requested(null, "VECTOR"));
+    assertEquals("scalar", Kernels.requested("scalar", "vector"));
+    assertEquals(KernelMode.SCALAR, Kernels.decide("scalar", null));
+  }
+
+  @Test
+  void aBogusSettingNamesTheValueTheSourceAndTheAcceptedValues() {
+    var p = assertThrows(IllegalArgumentException.class, () -> Kernels.requested("fast", null));
+    assertEquals("kernel choice 'fast' (set by -Dcnn.kernels=fast) is not one of auto, scalar, vector;"
+        + " set -Dcnn.kernels to auto (SIMD when available, the default), scalar or vector, or unset it", p.getMessage());
+    var e = assertThrows(IllegalArgumentException.class, () -> Kernels.requested(null, "fast"));
+    assertTrue(e.getMessage().contains("set by CNN_KERNELS=fast"), e.getMessage());
+    // The decision keeps the error and throws it as an IllegalArgumentException, never from a
+    // class initialiser (which would make the class unusable: NoClassDefFoundError afterwards).
+    var d = assertThrows(IllegalArgumentException.class, () -> Kernels.decide(null, "fast"));
+    assertTrue(d.getMessage().contains("'fast'"), d.getMessage());
   }
 }
