@@ -53,8 +53,8 @@ import java.util.Arrays;
  * FashionNet training step.
  *
  * <p><b>Workspaces.</b> The im2col matrix, the chunk's output (or output gradient) and the partial
- * buffers are kept in thread-locals and grow to the largest size seen, so a training step does not
- * allocate them again.
+ * buffers are per-thread {@link Scratch} buffers, kept from call to call (up to
+ * {@link Scratch#MAX_KEPT_FLOATS} floats each), so a training step does not allocate them again.
  */
 final class GemmConv implements ConvKernel {
   /** Chunks the batch is cut into, when the workspace budget allows (see the class comment). */
@@ -66,9 +66,9 @@ final class GemmConv implements ConvKernel {
   /** Elements of dw per task when the weight gradient's partial sums are added up. */
   static final int SUM_BLOCK = 4096;
 
-  private static final ThreadLocal<float[]> COL = ThreadLocal.withInitial(() -> new float[0]);
-  private static final ThreadLocal<float[]> OUT = ThreadLocal.withInitial(() -> new float[0]);
-  private static final ThreadLocal<float[]> PARTIALS = ThreadLocal.withInitial(() -> new float[0]);
+  private static final Scratch.Slot COL = new Scratch.Slot("GemmConv im2col");
+  private static final Scratch.Slot OUT = new Scratch.Slot("GemmConv chunk output");
+  private static final Scratch.Slot PARTIALS = new Scratch.Slot("GemmConv weight partials");
 
   /**
    * Images per chunk: about N / TARGET_CHUNKS, at most what {@link #COL_BUDGET} allows (and, for
@@ -93,7 +93,7 @@ final class GemmConv implements ConvKernel {
     colSize(g);
     forEachChunk(chunks, ch -> {
       int n0 = ch * chunk, images = Math.min(chunk, batch - n0), cols = images * hw;
-      float[] col = workspace(COL, k * cols), out = workspace(OUT, cOutG * cols);
+      float[] col = COL.floats(k * cols), out = OUT.floats(cOutG * cols);
       for (int grp = 0; grp < groups; grp++) {
         for (int i = 0; i < images; i++) im2col(g, x, ((n0 + i) * cIn + grp * cInG) * plane, col, i * hw, cols);
         Gemm.gemm(Transpose.NO, Transpose.NO, cOutG, cols, k,
@@ -119,7 +119,7 @@ final class GemmConv implements ConvKernel {
     colSize(g);
     forEachChunk(chunks, ch -> {
       int n0 = ch * chunk, images = Math.min(chunk, batch - n0), cols = images * hw;
-      float[] col = workspace(COL, k * cols), dyChunk = workspace(OUT, cOutG * cols);
+      float[] col = COL.floats(k * cols), dyChunk = OUT.floats(cOutG * cols);
       for (int grp = 0; grp < groups; grp++) {
         gatherOutputs(g, dy, n0, images, grp, dyChunk);
         // col [K x B*HW] = W_g^T * dy_g
@@ -144,11 +144,11 @@ final class GemmConv implements ConvKernel {
     final int chunk = chunkSize(g), chunks = (batch + chunk - 1) / chunk;
     // One chunk that overwrites dw needs no partial buffer: its sum is the result, bit for bit.
     final boolean direct = chunks == 1 && !accumulate;
-    final float[] partials = direct ? dw : workspace(PARTIALS, chunks * size);
+    final float[] partials = direct ? dw : PARTIALS.floats(chunks * size);
     colSize(g);
     forEachChunk(chunks, ch -> {
       int n0 = ch * chunk, images = Math.min(chunk, batch - n0), cols = images * hw;
-      float[] col = workspace(COL, k * cols), dyChunk = workspace(OUT, cOutG * cols);
+      float[] col = COL.floats(k * cols), dyChunk = OUT.floats(cOutG * cols);
       for (int grp = 0; grp < groups; grp++) {
         for (int i = 0; i < images; i++) im2col(g, x, ((n0 + i) * cIn + grp * cInG) * plane, col, i * hw, cols);
         gatherOutputs(g, dy, n0, images, grp, dyChunk);
@@ -205,16 +205,6 @@ final class GemmConv implements ConvKernel {
   /** Elements of one chunk's im2col matrix, checked to fit in a Java array. */
   private static int colSize(Conv2dGeometry g) {
     return Shapes.size(colRows(g), chunkSize(g) * g.hOut() * g.wOut());
-  }
-
-  /** This thread's workspace, grown to at least {@code size} floats (contents are stale). */
-  static float[] workspace(ThreadLocal<float[]> slot, int size) {
-    float[] a = slot.get();
-    if (a.length < size) {
-      a = new float[size];
-      slot.set(a);
-    }
-    return a;
   }
 
   /**

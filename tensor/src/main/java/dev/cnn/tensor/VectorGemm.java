@@ -148,14 +148,12 @@ final class VectorGemm implements GemmKernel {
     body.gemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
   }
 
-  /** Per-thread packing buffers, reused across calls so that a training step does not allocate. */
-  private static final ThreadLocal<float[][]> WORKSPACE = ThreadLocal.withInitial(() -> new float[2][]);
-
-  private static float[] buffer(int which, int size) {
-    float[][] ws = WORKSPACE.get();
-    if (ws[which] == null || ws[which].length < size) ws[which] = new float[size];
-    return ws[which];
-  }
+  /**
+   * Per-thread packing buffers ({@link Scratch}), reused across calls so that a training step does
+   * not allocate: at most NC x kc and MBIG x kc floats (8 MB each at 512 bits).
+   */
+  private static final Scratch.Slot PACKED_B = new Scratch.Slot("VectorGemm packed B");
+  private static final Scratch.Slot PACKED_A = new Scratch.Slot("VectorGemm packed A");
 
   /** The width-independent driver and the micro-kernel, written once against {@link #species()}. */
   abstract static class Body {
@@ -221,8 +219,8 @@ final class VectorGemm implements GemmKernel {
       final int kBlocks = (k + kcLimit - 1) / kcLimit;
       final int kcStep = (k + kBlocks - 1) / kBlocks;
       final int kcMax = Math.min(kcStep, k);
-      float[] bp = buffer(0, roundUp(Math.min(NC, n), nr) * kcMax);
-      float[] ap = buffer(1, roundUp(Math.min(MBIG, m), mr) * kcMax);
+      float[] bp = PACKED_B.floats(roundUp(Math.min(NC, n), nr) * kcMax);
+      float[] ap = PACKED_A.floats(roundUp(Math.min(MBIG, m), mr) * kcMax);
       float[] tile = new float[mr * nr + 1];
       int[] colMap = transB ? columnMap(ldb) : null;
       int[] map = gatherMap(lda, transA);

@@ -54,6 +54,11 @@ final class VectorPooling implements PoolingKernel {
   static final int MAX_PLANE = 1 << 24;
 
   private static final Pool2dSpec REFERENCE_2X2 = Pool2dSpec.of(2);
+  /**
+   * Per thread: one run's argmax lanes at [0, L) and, when narrow, its maxima at [L, 2L). (Kept
+   * from call to call: two arrays per plane were most of what a FashionNet step still allocated.)
+   */
+  private static final Scratch.Slot LANES = new Scratch.Slot("VectorPooling lanes");
 
   private final Body body;
 
@@ -94,11 +99,6 @@ final class VectorPooling implements PoolingKernel {
 
     /** 0, 2, 4, ..., 2(L-1). */
     private final float[] twoLanes = new float[lanes()];
-    /**
-     * Per thread: one run's argmax lanes at [0, L) and, when narrow, its maxima at [L, 2L). (Made
-     * once per thread: two arrays per plane were most of what a FashionNet step still allocated.)
-     */
-    private final ThreadLocal<float[]> scratch = ThreadLocal.withInitial(() -> new float[2 * lanes()]);
 
     Body() {
       for (int l = 0; l < twoLanes.length; l++) twoLanes[l] = 2 * l;
@@ -119,7 +119,7 @@ final class VectorPooling implements PoolingKernel {
       // 7% of a FashionNet training step.)
       final FloatVector twoL = FloatVector.fromArray(s, twoLanes, 0);
       final boolean narrow = wOut < len; // one run per row, its last lanes past the row's end
-      final float[] sc = scratch.get(); // argmax lanes at [0, len), maxima of a narrow run at [len, 2 len)
+      final float[] sc = LANES.floats(2 * len); // argmax lanes at [0, len), maxima of a narrow run at [len, 2 len)
       for (int oh = 0; oh < hOut; oh++) {
         int row = 2 * oh * w; // index in the plane of the top-left tap of window (oh, 0)
         int out = io + oh * wOut;
@@ -175,7 +175,7 @@ final class VectorPooling implements PoolingKernel {
       final VectorShuffle<Float> even = evens(), odd = odds();
       final VectorMask<Float> high = highHalf();
       final boolean narrow = wOut < len;
-      final float[] sc = scratch.get(); // maxima of a narrow run at [len, 2 len)
+      final float[] sc = LANES.floats(2 * len); // maxima of a narrow run at [len, 2 len)
       for (int oh = 0; oh < hOut; oh++) {
         int row = 2 * oh * w;
         int out = io + oh * wOut;
