@@ -22,8 +22,8 @@ package dev.cnn.tensor;
  * <p><b>Implementations.</b> float32 runs the GEMM-lowered kernel ({@code GemmConv}: im2col and
  * {@link Gemm}), or for layers with at most 27 taps per output (first layers) a direct SIMD kernel
  * ({@code VectorDirectConv}), unless {@link Kernels#mode()} is {@link KernelMode#SCALAR}, when it runs the
- * seven-loop reference ({@code ScalarConv}). float64 always runs the reference loops (it exists
- * for gradient checks). The two float32 paths agree within float rounding: they sum the same
+ * seven-loop reference ({@code ScalarConv}). float64 always runs the reference loops, generated on
+ * {@code double[]} ({@code ScalarConv64}; it exists for gradient checks). The two float32 paths agree within float rounding: they sum the same
  * terms in different orders. Results are bit-identical across runs and thread counts.
  *
  * <p>The tensor methods allocate their result; the array methods write into arrays the caller
@@ -32,6 +32,8 @@ package dev.cnn.tensor;
  */
 public final class Convolution {
   private static final ScalarConv REFERENCE = new ScalarConv();
+  /** The float64 path: the reference loops on double[] (generated from ScalarConv). */
+  private static final ScalarConv64 REFERENCE64 = new ScalarConv64();
 
   private static final class Holder {
     static final ConvKernel KERNEL =
@@ -69,7 +71,7 @@ public final class Convolution {
     if (x.dtype() == DType.FLOAT32) {
       kernel().forward(g, x.floatData(), w.floatData(), bias == null ? null : bias.floatData(), y.floatData());
     } else {
-      REFERENCE.forward(g, x.doubleData(), w.doubleData(), bias == null ? null : bias.doubleData(), y.doubleData());
+      REFERENCE64.forward(g, x.doubleData(), w.doubleData(), bias == null ? null : bias.doubleData(), y.doubleData());
     }
     return y;
   }
@@ -94,7 +96,7 @@ public final class Convolution {
     if (dy.dtype() == DType.FLOAT32) {
       kernel().backwardInput(g, dy.floatData(), w.floatData(), dx.floatData(), false);
     } else {
-      REFERENCE.backwardInput(g, dy.doubleData(), w.doubleData(), dx.doubleData(), false);
+      REFERENCE64.backwardInput(g, dy.doubleData(), w.doubleData(), dx.doubleData(), false);
     }
     return dx;
   }
@@ -118,7 +120,7 @@ public final class Convolution {
     if (x.dtype() == DType.FLOAT32) {
       kernel().backwardWeight(g, x.floatData(), dy.floatData(), dw.floatData(), false);
     } else {
-      REFERENCE.backwardWeight(g, x.doubleData(), dy.doubleData(), dw.doubleData(), false);
+      REFERENCE64.backwardWeight(g, x.doubleData(), dy.doubleData(), dw.doubleData(), false);
     }
     return dw;
   }

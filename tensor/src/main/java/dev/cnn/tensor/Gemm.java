@@ -29,6 +29,9 @@ public final class Gemm {
         Kernels.select(GemmKernel.class, "dev.cnn.tensor.VectorGemm", new ScalarGemm());
   }
 
+  /** The float64 GEMM: the reference loops on double[] (generated from ScalarGemm). */
+  private static final ScalarGemm64 FLOAT64 = new ScalarGemm64();
+
   private Gemm() {}
 
   /** The kernel in force (tests check that forcing the scalar path really takes it). */
@@ -69,7 +72,7 @@ public final class Gemm {
       double beta, double[] c, int cOff, int ldc) {
     check(transA, transB, m, n, k, a == null ? -1 : a.length, aOff, lda,
         b == null ? -1 : b.length, bOff, ldb, c == null ? -1 : c.length, cOff, ldc, c == a || c == b ? (c == a ? "A" : "B") : null);
-    ScalarGemm.gemm64(transA == Transpose.YES, transB == Transpose.YES, m, n, k,
+    FLOAT64.gemm(transA == Transpose.YES, transB == Transpose.YES, m, n, k,
         alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
   }
 

@@ -11,7 +11,7 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Max pooling with 2x2 windows and stride 2 (no padding) on SIMD registers; every other window
- * shape goes to the reference loop, {@link Pooling#maxPlane}.
+ * shape goes to the reference loop, {@link ScalarPooling#maxPlane}.
  *
  * <p><b>Why.</b> The reference decides each window tap with a branch. After a ReLU, about half the
  * values are 0 and the rest random, so those branches are mispredicted about half the time: it took
@@ -77,7 +77,7 @@ final class VectorPooling implements PoolingKernel {
     boolean twoByTwo = s.kernelH() == 2 && s.kernelW() == 2 && s.strideH() == 2 && s.strideW() == 2
         && s.padH() == 0 && s.padW() == 0;
     if (!twoByTwo || 4 * wOut < body.lanes() || (long) h * w >= MAX_PLANE) {
-      Pooling.maxPlane(x, xo, h, w, s, hOut, wOut, y, idx, io);
+      ScalarPooling.maxPlane(x, xo, h, w, s, hOut, wOut, y, idx, io);
       return;
     }
     if (idx == null) body.max2x2Values(x, xo, w, hOut, wOut, y, io);
@@ -124,7 +124,7 @@ final class VectorPooling implements PoolingKernel {
         int row = 2 * oh * w; // index in the plane of the top-left tap of window (oh, 0)
         int out = io + oh * wOut;
         if (narrow && xo + row + w + 2 * len > x.length) { // the run would read past the array
-          Pooling.maxPlane(x, xo + row, 2, w, REFERENCE_2X2, 1, wOut, y, idx, out);
+          ScalarPooling.maxPlane(x, xo + row, 2, w, REFERENCE_2X2, 1, wOut, y, idx, out);
           for (int ow = 0; ow < wOut; ow++) idx[out + ow] += row;
           continue;
         }
@@ -180,7 +180,7 @@ final class VectorPooling implements PoolingKernel {
         int row = 2 * oh * w;
         int out = io + oh * wOut;
         if (narrow && xo + row + w + 2 * len > x.length) { // the run would read past the array
-          Pooling.maxPlane(x, xo + row, 2, w, REFERENCE_2X2, 1, wOut, y, null, out);
+          ScalarPooling.maxPlane(x, xo + row, 2, w, REFERENCE_2X2, 1, wOut, y, null, out);
           continue;
         }
         for (int run = 0; run < wOut; run += len) {
