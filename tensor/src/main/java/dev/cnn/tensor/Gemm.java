@@ -13,7 +13,9 @@ package dev.cnn.tensor;
  * <p>The implementation is chosen once by {@link Kernels}: a packed, cache-blocked, parallel
  * Vector API kernel, or the plain-loop reference {@link ScalarGemm}. Results are bit-identical
  * from run to run and for any thread count; the two implementations agree within float rounding
- * (the vector kernel uses fused multiply-add and sums in k-blocks of at most 352 at 256 bits).
+ * (the vector kernel uses fused multiply-add and sums in k-blocks whose depth depends on the
+ * vector width). float64 runs the reference loops, generated on {@code double[]}
+ * ({@code ScalarGemm64}).
  */
 public final class Gemm {
   /** Whether an operand is used as stored or transposed. */

@@ -36,15 +36,10 @@ import java.util.Arrays;
  * partial buffer; the partials are then added in chunk order. The result is bit-identical across
  * runs and thread counts.
  *
- * <p><b>Measured</b> (2 threads, JDK 17, 256-bit vectors, best of ~0.7 s; N=32, 3x3, pad 1, one
- * GEMM per image, before the chunks): Cin=1 28x28 -> 32 channels: forward 0.61 ms here vs 9.8 ms
- * for the direct loops of {@link ScalarConv}, input gradient 0.51 vs 11.5 ms, weight gradient
- * 0.62 vs 3.9 ms; 32 -> 64 channels at 14x14: forward 5.3 ms (43 GFLOP/s), input gradient 4.0 ms
- * (59 GFLOP/s), weight gradient 7.8 ms (30 GFLOP/s) vs 0.26-0.96 s direct. With the chunks, the
- * whole-plane im2col/col2im below and 512-bit vectors (AVX-512 EPYC, JDK 17, batch 64, two
- * threads, after the JIT has settled): 32 -> 64 channels forward 2.0 ms (230 GFLOP/s), input
- * gradient 2.0 ms, weight gradient 2.7 ms (170 GFLOP/s). The first layer (Cin=1) no longer comes
- * here: at k = 9 the lowering cost more than the product, and {@link VectorDirectConv} takes it.
+ * <p><b>Speed.</b> Lowered to GEMM, a convolution runs one to two orders of magnitude faster than
+ * the seven loops of {@link ScalarConv} (the figures are in bench/README.md, "Figures behind the
+ * kernel choices"). The first layer (Cin=1) no longer comes here: at k = 9 the lowering cost more
+ * than the product, and {@link VectorDirectConv} takes it.
  *
  * <p><b>Same-width convolutions</b> (stride 1, Wout = W: 3x3 with padding 1, ...): tap (c, i, j)
  * reads the whole input plane shifted by one constant, so each row of the column matrix is one

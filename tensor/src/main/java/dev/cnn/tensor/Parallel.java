@@ -29,11 +29,12 @@ import java.util.function.IntConsumer;
  * Nor do two threads of the application share the pool at once: a region started while another
  * thread's region is running runs on its own thread.
  *
- * <p><b>Why not a ForkJoinPool.</b> A training step runs a few hundred parallel regions of
- * 0.1-2 ms each (one per convolution chunk, GEMM k-block, element-wise kernel), with short serial
+ * <p><b>Why not a ForkJoinPool.</b> A training step runs a few hundred short parallel
+ * regions (one per convolution chunk, GEMM k-block, element-wise kernel), with short serial
  * gaps between them in which the workers have nothing to do. A ForkJoinPool worker parks almost at
- * once, and waking a parked thread took about 100 us per region on these machines (8 us when it
- * was still awake; bench/README.md, "Figures behind the kernel choices"). The workers here spin for
+ * once, and waking a parked thread costs more than ten times as much as handing work to one that
+ * is still awake: a tenth of a 1024^3 GEMM on two threads (bench/README.md, "Figures behind the
+ * kernel choices"). The workers here spin for
  * {@code cnn.spinMicros} (default {@value #DEFAULT_SPIN_MICROS} us, at most
  * {@value #MAX_SPIN_MICROS} us, system property) before they park, as OpenMP runtimes do; the spin
  * costs nothing when the next region comes soon, and at most that much CPU time per gap when it
@@ -183,8 +184,8 @@ public final class Parallel {
    * Like {@link #forEach}, but hands out the indices in blocks of {@code block} consecutive ones
    * ({@code [0, block)}, {@code [block, 2 block)}, ...), each run in index order by one thread.
    * For bodies of a microsecond or less (one 7x7 pooling plane), where handing out each index on
-   * its own costs more than the work: 4096 such planes took 1.2 ms on two threads against 0.2 ms
-   * on one. The blocks depend on n and block only, never on the thread count.
+   * its own costs more than the work (on two threads, many tiny planes handed out one by one ran
+   * several times slower than on one thread; bench/README.md). The blocks depend on n and block only, never on the thread count.
    *
    * @throws IllegalArgumentException if block < 1
    */

@@ -36,12 +36,12 @@ import java.util.Arrays;
 public final class Pooling {
   private static final class Holder {
     /**
-     * The width of every other kernel, even though 256-bit vectors pool FashionNet's narrow rows
-     * (14 and 7 outputs, narrower than 16 float lanes) faster: 1.5 and 1.5 ms at batch 64 against
-     * 3.1 and 4.3 ms at 512 bits (9.3 and 4.1 ms for the loop; AVX-512 machine, JDK 17, one thread).
-     * A second vector width in the same JVM made C2 stop intrinsifying vector operations elsewhere:
-     * GEMM and the element-wise kernels then boxed their vectors (186 MB allocated per training
-     * step instead of 49) and the step was no faster.
+     * The width of every other kernel, even though on JDK 17 256-bit vectors pool FashionNet's
+     * narrow rows (14 and 7 outputs, narrower than 16 float lanes) faster than 512-bit ones. A
+     * second vector width in the same JVM made C2 stop intrinsifying vector operations elsewhere:
+     * GEMM and the element-wise kernels then boxed their vectors (several times the allocation per
+     * training step) and the step was no faster (bench/README.md, "Figures behind the kernel
+     * choices").
      */
     static final PoolingKernel KERNEL =
         Kernels.select(PoolingKernel.class, "dev.cnn.tensor.VectorPooling", ScalarPooling::maxPlane);

@@ -11,11 +11,10 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p><b>Why.</b> Lowered to GEMM, FashionNet's first layer (1 -> 32 channels, 3x3, 28x28) is a
  * product with k = 9: too short to amortise the packing, and the im2col matrix, the GEMM's result
- * and the copy that adds the bias are each a pass over memory as large as the output. It took
- * 2.3 ms forward and 2.5 ms for the weight gradient at batch 64 on two threads (12 GFLOP/s), a
- * fifth of a training step. Here each output vector is computed in a register and stored once:
- * 0.3 ms forward and 0.6 ms for the weight gradient (AVX-512, JDK 17, two threads, after the JIT
- * has settled), about what it takes to write the 6.4 MB output and to read its gradient.
+ * and the copy that adds the bias are each a pass over memory as large as the output: a fifth of a
+ * training step. Here each output vector is computed in a register and stored once, several times
+ * faster, about what it takes to write the output and to read its gradient (figures in
+ * bench/README.md, "Figures behind the kernel choices").
  *
  * <p><b>How</b> (stride 1, dilation 1, one group; L = lanes, Wout >= L). Each image is first copied
  * into a zero-bordered buffer {@code xp} of {@code Cin x (H+2P) x (W+2P)}, so that tap (c, i, j) of
@@ -249,8 +248,7 @@ final class VectorDirectConv implements ConvKernel {
      * xp from 0) of dy * x at those taps; fewer than nine when t is near the end (the missing taps
      * repeat tap t and are not stored). Nine accumulators: each run of dy is loaded once for all
      * of a 3x3 kernel's taps, and nine independent FMA chains keep both FMA pipes busy (with three,
-     * each chain waited on its own FMA's latency; 0.66 ms for FashionNet's first layer at two
-     * threads).
+     * each chain waited on its own FMA's latency; bench/README.md).
      */
     final void weightTaps(Conv2dGeometry g, Padded p, float[] xp, int first, int images, float[] dy, int co,
         int t, float[] dw, boolean add) {

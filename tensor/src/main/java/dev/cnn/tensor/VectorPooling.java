@@ -14,10 +14,10 @@ import jdk.incubator.vector.VectorSpecies;
  * shape goes to the reference loop, {@link ScalarPooling#maxPlane}.
  *
  * <p><b>Why.</b> The reference decides each window tap with a branch. After a ReLU, about half the
- * values are 0 and the rest random, so those branches are mispredicted about half the time: it took
- * 25 ns per output (10 ms for FashionNet's first pooling layer at batch 64, and 5 ms for the
- * second: a fifth of a training step). Here the decisions are lane masks and blends, with no
- * branch on the data: 0.5-1 ms for either layer.
+ * values are 0 and the rest random, so those branches are mispredicted about half the time: the
+ * two pooling layers of FashionNet took a fifth of a training step. Here the decisions are lane
+ * masks and blends, with no branch on the data, about ten times faster (figures in
+ * bench/README.md, "Figures behind the kernel choices").
  *
  * <p><b>How.</b> Output row oh reads input rows 2oh and 2oh+1. L consecutive outputs need 2L
  * consecutive floats of each row; two vector loads and a shuffle of each into the low or the high
@@ -36,11 +36,9 @@ import jdk.incubator.vector.VectorSpecies;
  * array, where such a run would read past it, the row goes to the reference.
  *
  * <p><b>Narrow rows.</b> Rows of fewer than L/4 outputs go to the reference (most lanes would
- * idle). Measured at batch 64, one thread, AVX-512 machine, FashionNet's two pooling layers
- * (14 and 7 outputs per row): JDK 25 at 512 bits 0.7 and 0.65 ms, at 256 bits 1.1 and 0.4 ms;
- * JDK 17 at 256 bits 1.5 and 0.4-1.5 ms, but at 512 bits 3.1 and 4.5 ms (the loop: 8.3-9.3 and
- * 4.1-4.3 ms): JDK 17 does not compile this code's 512-bit mask operations well. The kernels
- * still use one width for everything (see {@link Pooling}).
+ * idle). Rows of 14 and 7 outputs still win at 512 bits on JDK 25; JDK 17 does not compile this
+ * code's 512-bit mask operations well, and there they are faster at 256 bits. The kernels still
+ * use one width for everything (see {@link Pooling}; figures in bench/README.md).
  *
  * <p><b>JDK 17.</b> The indices ride through the blends as floats (exact below 2^24) and are
  * converted one lane at a time when stored: on JDK 17, converting or reinterpreting a vector
