@@ -8,6 +8,7 @@ import java.util.Arrays;
  * do not edit; edit ScalarConv.java and regenerate (see Float64Twins).
  */
 final class ScalarConv64 {
+
   public void forward(Conv2dGeometry g, double[] x, double[] w, double[] bias, double[] y) {
     final Conv2dSpec s = g.spec();
     final int cIn = g.cIn(), cOut = g.cOut(), h = g.h(), wd = g.w(), kH = g.kH(), kW = g.kW();
@@ -36,6 +37,7 @@ final class ScalarConv64 {
       }
     });
   }
+
   public void backwardInput(Conv2dGeometry g, double[] dy, double[] w, double[] dx, boolean accumulate) {
     final Conv2dSpec s = g.spec();
     final int cIn = g.cIn(), cOut = g.cOut(), h = g.h(), wd = g.w(), kH = g.kH(), kW = g.kW();
@@ -63,6 +65,7 @@ final class ScalarConv64 {
       }
     });
   }
+
   public void backwardWeight(Conv2dGeometry g, double[] x, double[] dy, double[] dw, boolean accumulate) {
     final Conv2dSpec s = g.spec();
     final int cIn = g.cIn(), cOut = g.cOut(), h = g.h(), wd = g.w(), kH = g.kH(), kW = g.kW();

@@ -9,36 +9,45 @@ final class ScalarElementwise64 {
   public void binary(BinaryOp op, double[] a, int aOff, double[] b, int bOff, double[] out, int oOff, int n) {
     for (int i = 0; i < n; i++) out[oOff + i] = op.apply(a[aOff + i], b[bOff + i]);
   }
+
   public void binaryScalarRight(BinaryOp op, double[] a, int aOff, double b, double[] out, int oOff, int n) {
     for (int i = 0; i < n; i++) out[oOff + i] = op.apply(a[aOff + i], b);
   }
+
   public void binaryScalarLeft(BinaryOp op, double a, double[] b, int bOff, double[] out, int oOff, int n) {
     for (int i = 0; i < n; i++) out[oOff + i] = op.apply(a, b[bOff + i]);
   }
+
   public void unary(UnaryOp op, double[] x, int xOff, double[] out, int oOff, int n) {
     for (int i = 0; i < n; i++) out[oOff + i] = op.apply(x[xOff + i]);
   }
+
   public void scaleShift(double scale, double shift, double[] x, int xOff, double[] out, int oOff, int n) {
     for (int i = 0; i < n; i++) out[oOff + i] = scale * x[xOff + i] + shift;
   }
+
   public void wherePositive(double[] selector, int sOff, double[] x, int xOff, double[] out, int oOff, int n) {
     for (int i = 0; i < n; i++) out[oOff + i] = selector[sOff + i] > 0 ? x[xOff + i] : 0.0;
   }
+
   public double sum(double[] x, int xOff, int n) {
     double s = 0.0;
     for (int i = 0; i < n; i++) s += x[xOff + i];
     return s;
   }
+
   public double dot(double[] a, int aOff, double[] b, int bOff, int n) {
     double s = 0.0;
     for (int i = 0; i < n; i++) s += a[aOff + i] * b[bOff + i];
     return s;
   }
+
   public double max(double[] x, int xOff, int n) {
     double m = Double.NEGATIVE_INFINITY;
     for (int i = 0; i < n; i++) m = Math.max(m, x[xOff + i]);
     return m;
   }
+
   public int argmax(double[] x, int xOff, int n) {
     int best = 0;
     for (int i = 1; i < n; i++) {
@@ -51,6 +60,7 @@ final class ScalarElementwise64 {
   static boolean isBetter(double v, double best) {
     return v > best || (Double.isNaN(v) && !Double.isNaN(best));
   }
+
   public void sumAxis(double[] x, int xOff, int outer, int axisLen, int inner, double[] out, int oOff) {
     for (int o = 0; o < outer; o++) {
       int dst = oOff + o * inner;
@@ -61,6 +71,7 @@ final class ScalarElementwise64 {
       }
     }
   }
+
   public void maxAxis(double[] x, int xOff, int outer, int axisLen, int inner, double[] out, int oOff) {
     for (int o = 0; o < outer; o++) {
       int dst = oOff + o * inner;
@@ -71,6 +82,7 @@ final class ScalarElementwise64 {
       }
     }
   }
+
   public void argmaxAxis(double[] x, int xOff, int outer, int axisLen, int inner, int[] out, int oOff) {
     for (int o = 0; o < outer; o++) {
       int dst = oOff + o * inner;
@@ -84,9 +96,11 @@ final class ScalarElementwise64 {
       }
     }
   }
+
   public void softmax(double[] x, int xOff, int outer, int axisLen, int inner, double[] out, int oOff) {
     softmax(x, xOff, outer, axisLen, inner, out, oOff, false);
   }
+
   public void logSoftmax(double[] x, int xOff, int outer, int axisLen, int inner, double[] out, int oOff) {
     softmax(x, xOff, outer, axisLen, inner, out, oOff, true);
   }

@@ -3,10 +3,15 @@ package dev.cnn.tensor;
 import java.util.Locale;
 
 /**
- * Element-wise unary operations, {@code out = f(x)}. {@link #apply(double)} is the definition;
- * {@link #apply(float)} rounds it to float, and the kernels reproduce that. The transcendental functions are computed in double precision with
+ * Element-wise unary operations, {@code out = f(x)}. {@link #apply(float)} is the definition the
+ * kernels reproduce. The transcendental functions are computed in double precision with
  * {@link Math} and rounded once to float, so each float32 result is within one ulp of the exact
  * value (usually correctly rounded).
+ *
+ * <p>The float32 method equals {@code (float) apply((double) x)} for every op, bit for bit (for
+ * -x, |x|, x * x, sqrt and max because double rounding of one operation is innocuous, 53 >= 2 *
+ * 24 + 2; the transcendentals are written that way). It keeps its own switch for speed, as
+ * {@link BinaryOp} explains, and {@code OpsTest} checks the equality.
  */
 public enum UnaryOp {
   /** -x. */
@@ -28,15 +33,32 @@ public enum UnaryOp {
   /** tanh(x). */
   TANH;
 
-  /**
-   * The operation on a float32 value: computed in float64 and rounded once to float. For -x, |x|,
-   * x * x, sqrt and max that is the float32 operation bit for bit (the exact result rounded to
-   * double, then to float, rounds as if rounded to float at once, since 53 >= 2 * 24 + 2); the
-   * transcendental functions are the double-precision {@link Math} result rounded once, within one
-   * ulp of the exact value. So the definition is written once, in {@link #apply(double)}.
-   */
+  /** The operation on a float32 value. */
   public float apply(float x) {
-    return (float) apply((double) x);
+    switch (this) {
+      case NEG:
+        return -x;
+      case ABS:
+        return Math.abs(x);
+      case EXP:
+        return (float) Math.exp(x);
+      case LOG:
+        return (float) Math.log(x);
+      case SQRT:
+        // sqrt in double then one rounding to float equals the correctly rounded float sqrt
+        // (53 >= 2 * 24 + 2 bits, so the double rounding is innocuous).
+        return (float) Math.sqrt(x);
+      case SQUARE:
+        return x * x;
+      case RELU:
+        return Math.max(x, 0f);
+      case SIGMOID:
+        return (float) (1.0 / (1.0 + Math.exp(-(double) x)));
+      case TANH:
+        return (float) Math.tanh(x);
+      default:
+        throw new AssertionError(this);
+    }
   }
 
   /** The operation on a float64 value. */

@@ -52,7 +52,7 @@ final class Float64Twins {
     s = s.replaceAll("\\bfloat\\b", "double").replaceAll("\\bFloat\\b", "Double").replace("float32", "float64");
     s = s.replaceAll("\\b(\\d+\\.\\d+)f\\b", "$1").replaceAll("(?<![\\w.])(\\d+)f\\b", "$1.0");
     s = s.replaceAll("(final class \\w+) implements [\\w, ]+\\{", "$1 {");
-    s = s.replaceAll("(?m)^\\s*@Override\\n", "");
+    s = s.replaceAll("(?m)^[ \\t]*@Override\\n", "");
     return s;
   }
 
