@@ -7,6 +7,15 @@ import java.util.Locale;
  * definition every kernel must reproduce exactly: each is a single IEEE 754 operation (or
  * {@link Math#max}/{@link Math#min}, which propagate NaN and order -0 below +0), so SIMD lanes
  * compute bit-identical results.
+ *
+ * <p><b>Why two switches.</b> The float32 method is the float64 one rounded to float, bit for bit:
+ * the exact result of +, -, * or / on two floats, rounded to double and then to float, rounds the
+ * same as rounding it to float at once (53 >= 2 * 24 + 2: double rounding is innocuous, Figueroa
+ * 1995), and max and min return an operand. It could therefore be written as
+ * {@code (float) apply((double) a, (double) b)}, but that made the scalar kernels' loops 1.5x
+ * (div) to 2.5x (max) slower: C2 no longer vectorises them, and a double division is slower than a
+ * float one. So it keeps its own switch, and {@code OpsTest} checks, on ordinary and extreme
+ * values, that it equals the float64 definition rounded, for every op.
  */
 public enum BinaryOp {
   /** a + b. */

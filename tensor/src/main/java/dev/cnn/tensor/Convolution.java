@@ -22,8 +22,8 @@ package dev.cnn.tensor;
  * <p><b>Implementations.</b> float32 runs the GEMM-lowered kernel ({@code GemmConv}: im2col and
  * {@link Gemm}), or for layers with at most 27 taps per output (first layers) a direct SIMD kernel
  * ({@code VectorDirectConv}), unless {@link Kernels#mode()} is {@link KernelMode#SCALAR}, when it runs the
- * seven-loop reference ({@code ScalarConv}). float64 always runs the reference loops (it exists
- * for gradient checks). The two float32 paths agree within float rounding: they sum the same
+ * seven-loop reference ({@code ScalarConv}). float64 always runs the reference loops, generated on
+ * {@code double[]} ({@code ScalarConv64}; it exists for gradient checks). The two float32 paths agree within float rounding: they sum the same
  * terms in different orders. Results are bit-identical across runs and thread counts.
  *
  * <p>The tensor methods allocate their result; the array methods write into arrays the caller
@@ -32,6 +32,8 @@ package dev.cnn.tensor;
  */
 public final class Convolution {
   private static final ScalarConv REFERENCE = new ScalarConv();
+  /** The float64 path: the reference loops on double[] (generated from ScalarConv). */
+  private static final ScalarConv64 REFERENCE64 = new ScalarConv64();
 
   private static final class Holder {
     static final ConvKernel KERNEL =
@@ -42,6 +44,7 @@ public final class Convolution {
 
   /** The float32 kernel in force. */
   static ConvKernel kernel() {
+    Kernels.requireValidSetting(); // a bad cnn.kernels is an IllegalArgumentException here, not in Holder's initialiser
     return Holder.KERNEL;
   }
 
@@ -68,7 +71,7 @@ public final class Convolution {
     if (x.dtype() == DType.FLOAT32) {
       kernel().forward(g, x.floatData(), w.floatData(), bias == null ? null : bias.floatData(), y.floatData());
     } else {
-      REFERENCE.forward(g, x.doubleData(), w.doubleData(), bias == null ? null : bias.doubleData(), y.doubleData());
+      REFERENCE64.forward(g, x.doubleData(), w.doubleData(), bias == null ? null : bias.doubleData(), y.doubleData());
     }
     return y;
   }
@@ -93,7 +96,7 @@ public final class Convolution {
     if (dy.dtype() == DType.FLOAT32) {
       kernel().backwardInput(g, dy.floatData(), w.floatData(), dx.floatData(), false);
     } else {
-      REFERENCE.backwardInput(g, dy.doubleData(), w.doubleData(), dx.doubleData(), false);
+      REFERENCE64.backwardInput(g, dy.doubleData(), w.doubleData(), dx.doubleData(), false);
     }
     return dx;
   }
@@ -117,7 +120,7 @@ public final class Convolution {
     if (x.dtype() == DType.FLOAT32) {
       kernel().backwardWeight(g, x.floatData(), dy.floatData(), dw.floatData(), false);
     } else {
-      REFERENCE.backwardWeight(g, x.doubleData(), dy.doubleData(), dw.doubleData(), false);
+      REFERENCE64.backwardWeight(g, x.doubleData(), dy.doubleData(), dw.doubleData(), false);
     }
     return dw;
   }
@@ -231,34 +234,23 @@ public final class Convolution {
   // ------------------------------------------------------------------ helpers
 
   /**
-   * Sum of channel co of a {@code [N, C, HW]} array (float or double), in double. A float array's
-   * planes are each summed by the element-wise kernel ({@link ElementwiseKernel#sum}: SIMD with
-   * several accumulators, or the reference loop) and the plane sums added in double, in image
-   * order; a double array's elements are summed in four interleaved partial sums, added at the end
-   * as {@code (s0 + s1) + (s2 + s3)}. The order depends on the shape only, so the result is the
-   * same run after run and for any thread count. (One running double sum over the floats took 4%
-   * of a FashionNet training step.)
+   * Sum of channel co of a {@code [N, C, HW]} array (float, or double when f is null), in double:
+   * each image's plane is summed by the element-wise kernel ({@link ElementwiseKernel#sum}: SIMD
+   * with several accumulators, or the reference loop; its float64 twin for a double array) and the
+   * plane sums are added in double, in image order. The order depends on the shape only, so the
+   * result is the same run after run and for any thread count. (One running double sum over the
+   * floats took 4% of a FashionNet training step.)
    */
   private static double channelSum(float[] f, double[] d, int n, int c, int hw, int co) {
-    if (f != null) {
-      ElementwiseKernel k = TensorMath.kernel();
-      double sum = 0;
-      for (int i = 0; i < n; i++) sum += k.sum(f, (i * c + co) * hw, hw);
-      return sum;
-    }
-    double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    ElementwiseKernel k = f != null ? TensorMath.kernel() : null;
+    double sum = 0;
     for (int i = 0; i < n; i++) {
-      int off = (i * c + co) * hw, end = off + hw, p = off;
-      for (; p + 3 < end; p += 4) {
-        s0 += d[p];
-        s1 += d[p + 1];
-        s2 += d[p + 2];
-        s3 += d[p + 3];
-      }
-      for (; p < end; p++) s0 += d[p];
+      int off = (i * c + co) * hw;
+      sum += k != null ? k.sum(f, off, hw) : TensorMath.FLOAT64.sum(d, off, hw);
     }
-    return (s0 + s1) + (s2 + s3);
+    return sum;
   }
+
 
   private static void sameDType(String op, Tensor a, String aName, Tensor b, String bName) {
     if (a.dtype() != b.dtype()) {

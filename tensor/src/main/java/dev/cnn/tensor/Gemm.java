@@ -13,7 +13,9 @@ package dev.cnn.tensor;
  * <p>The implementation is chosen once by {@link Kernels}: a packed, cache-blocked, parallel
  * Vector API kernel, or the plain-loop reference {@link ScalarGemm}. Results are bit-identical
  * from run to run and for any thread count; the two implementations agree within float rounding
- * (the vector kernel uses fused multiply-add and sums in k-blocks of at most 352 at 256 bits).
+ * (the vector kernel uses fused multiply-add and sums in k-blocks whose depth depends on the
+ * vector width). float64 runs the reference loops, generated on {@code double[]}
+ * ({@code ScalarGemm64}).
  */
 public final class Gemm {
   /** Whether an operand is used as stored or transposed. */
@@ -29,10 +31,14 @@ public final class Gemm {
         Kernels.select(GemmKernel.class, "dev.cnn.tensor.VectorGemm", new ScalarGemm());
   }
 
+  /** The float64 GEMM: the reference loops on double[] (generated from ScalarGemm). */
+  private static final ScalarGemm64 FLOAT64 = new ScalarGemm64();
+
   private Gemm() {}
 
   /** The kernel in force (tests check that forcing the scalar path really takes it). */
   static GemmKernel kernel() {
+    Kernels.requireValidSetting(); // a bad cnn.kernels is an IllegalArgumentException here, not in Holder's initialiser
     return Holder.KERNEL;
   }
 
@@ -68,7 +74,7 @@ public final class Gemm {
       double beta, double[] c, int cOff, int ldc) {
     check(transA, transB, m, n, k, a == null ? -1 : a.length, aOff, lda,
         b == null ? -1 : b.length, bOff, ldb, c == null ? -1 : c.length, cOff, ldc, c == a || c == b ? (c == a ? "A" : "B") : null);
-    ScalarGemm.gemm64(transA == Transpose.YES, transB == Transpose.YES, m, n, k,
+    FLOAT64.gemm(transA == Transpose.YES, transB == Transpose.YES, m, n, k,
         alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
   }
 

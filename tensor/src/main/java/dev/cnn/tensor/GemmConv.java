@@ -36,15 +36,10 @@ import java.util.Arrays;
  * partial buffer; the partials are then added in chunk order. The result is bit-identical across
  * runs and thread counts.
  *
- * <p><b>Measured</b> (2 threads, JDK 17, 256-bit vectors, best of ~0.7 s; N=32, 3x3, pad 1, one
- * GEMM per image, before the chunks): Cin=1 28x28 -> 32 channels: forward 0.61 ms here vs 9.8 ms
- * for the direct loops of {@link ScalarConv}, input gradient 0.51 vs 11.5 ms, weight gradient
- * 0.62 vs 3.9 ms; 32 -> 64 channels at 14x14: forward 5.3 ms (43 GFLOP/s), input gradient 4.0 ms
- * (59 GFLOP/s), weight gradient 7.8 ms (30 GFLOP/s) vs 0.26-0.96 s direct. With the chunks, the
- * whole-plane im2col/col2im below and 512-bit vectors (AVX-512 EPYC, JDK 17, batch 64, two
- * threads, after the JIT has settled): 32 -> 64 channels forward 2.0 ms (230 GFLOP/s), input
- * gradient 2.0 ms, weight gradient 2.7 ms (170 GFLOP/s). The first layer (Cin=1) no longer comes
- * here: at k = 9 the lowering cost more than the product, and {@link VectorDirectConv} takes it.
+ * <p><b>Speed.</b> Lowered to GEMM, a convolution runs one to two orders of magnitude faster than
+ * the seven loops of {@link ScalarConv} (the figures are in bench/README.md, "Figures behind the
+ * kernel choices"). The first layer (Cin=1) no longer comes here: at k = 9 the lowering cost more
+ * than the product, and {@link VectorDirectConv} takes it.
  *
  * <p><b>Same-width convolutions</b> (stride 1, Wout = W: 3x3 with padding 1, ...): tap (c, i, j)
  * reads the whole input plane shifted by one constant, so each row of the column matrix is one
@@ -53,8 +48,8 @@ import java.util.Arrays;
  * FashionNet training step.
  *
  * <p><b>Workspaces.</b> The im2col matrix, the chunk's output (or output gradient) and the partial
- * buffers are kept in thread-locals and grow to the largest size seen, so a training step does not
- * allocate them again.
+ * buffers are per-thread {@link Scratch} buffers, kept from call to call (up to
+ * {@link Scratch#MAX_KEPT_FLOATS} floats each), so a training step does not allocate them again.
  */
 final class GemmConv implements ConvKernel {
   /** Chunks the batch is cut into, when the workspace budget allows (see the class comment). */
@@ -66,9 +61,9 @@ final class GemmConv implements ConvKernel {
   /** Elements of dw per task when the weight gradient's partial sums are added up. */
   static final int SUM_BLOCK = 4096;
 
-  private static final ThreadLocal<float[]> COL = ThreadLocal.withInitial(() -> new float[0]);
-  private static final ThreadLocal<float[]> OUT = ThreadLocal.withInitial(() -> new float[0]);
-  private static final ThreadLocal<float[]> PARTIALS = ThreadLocal.withInitial(() -> new float[0]);
+  private static final Scratch.Slot COL = new Scratch.Slot("GemmConv im2col");
+  private static final Scratch.Slot OUT = new Scratch.Slot("GemmConv chunk output");
+  private static final Scratch.Slot PARTIALS = new Scratch.Slot("GemmConv weight partials");
 
   /**
    * Images per chunk: about N / TARGET_CHUNKS, at most what {@link #COL_BUDGET} allows (and, for
@@ -93,7 +88,7 @@ final class GemmConv implements ConvKernel {
     colSize(g);
     forEachChunk(chunks, ch -> {
       int n0 = ch * chunk, images = Math.min(chunk, batch - n0), cols = images * hw;
-      float[] col = workspace(COL, k * cols), out = workspace(OUT, cOutG * cols);
+      float[] col = COL.floats(k * cols), out = OUT.floats(cOutG * cols);
       for (int grp = 0; grp < groups; grp++) {
         for (int i = 0; i < images; i++) im2col(g, x, ((n0 + i) * cIn + grp * cInG) * plane, col, i * hw, cols);
         Gemm.gemm(Transpose.NO, Transpose.NO, cOutG, cols, k,
@@ -119,7 +114,7 @@ final class GemmConv implements ConvKernel {
     colSize(g);
     forEachChunk(chunks, ch -> {
       int n0 = ch * chunk, images = Math.min(chunk, batch - n0), cols = images * hw;
-      float[] col = workspace(COL, k * cols), dyChunk = workspace(OUT, cOutG * cols);
+      float[] col = COL.floats(k * cols), dyChunk = OUT.floats(cOutG * cols);
       for (int grp = 0; grp < groups; grp++) {
         gatherOutputs(g, dy, n0, images, grp, dyChunk);
         // col [K x B*HW] = W_g^T * dy_g
@@ -144,11 +139,11 @@ final class GemmConv implements ConvKernel {
     final int chunk = chunkSize(g), chunks = (batch + chunk - 1) / chunk;
     // One chunk that overwrites dw needs no partial buffer: its sum is the result, bit for bit.
     final boolean direct = chunks == 1 && !accumulate;
-    final float[] partials = direct ? dw : workspace(PARTIALS, chunks * size);
+    final float[] partials = direct ? dw : PARTIALS.floats(chunks * size);
     colSize(g);
     forEachChunk(chunks, ch -> {
       int n0 = ch * chunk, images = Math.min(chunk, batch - n0), cols = images * hw;
-      float[] col = workspace(COL, k * cols), dyChunk = workspace(OUT, cOutG * cols);
+      float[] col = COL.floats(k * cols), dyChunk = OUT.floats(cOutG * cols);
       for (int grp = 0; grp < groups; grp++) {
         for (int i = 0; i < images; i++) im2col(g, x, ((n0 + i) * cIn + grp * cInG) * plane, col, i * hw, cols);
         gatherOutputs(g, dy, n0, images, grp, dyChunk);
@@ -205,16 +200,6 @@ final class GemmConv implements ConvKernel {
   /** Elements of one chunk's im2col matrix, checked to fit in a Java array. */
   private static int colSize(Conv2dGeometry g) {
     return Shapes.size(colRows(g), chunkSize(g) * g.hOut() * g.wOut());
-  }
-
-  /** This thread's workspace, grown to at least {@code size} floats (contents are stale). */
-  static float[] workspace(ThreadLocal<float[]> slot, int size) {
-    float[] a = slot.get();
-    if (a.length < size) {
-      a = new float[size];
-      slot.set(a);
-    }
-    return a;
   }
 
   /**

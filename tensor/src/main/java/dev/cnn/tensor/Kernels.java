@@ -56,8 +56,41 @@ public final class Kernels {
    * {@code vectorClass} (constructed with the vector width in bits) or the scalar one.
    */
   static <T> T select(Class<T> family, String vectorClass, T scalar) {
-    if (mode() == KernelMode.SCALAR) return scalar;
-    return newVector(family, vectorClass, vectorBits());
+    Decision d = Holder.DECISION; // never throws: a bad setting reads as SCALAR here
+    if (d.mode == KernelMode.SCALAR) return scalar;
+    return newVector(family, vectorClass, d.bits);
+  }
+
+  /**
+   * Throws the error of a bad {@code cnn.kernels} / {@code CNN_KERNELS} setting, if there is one.
+   * Each facade calls this before it touches its kernel holder, so the holder's initialiser never
+   * runs while the setting is bad: the caller gets this IllegalArgumentException on every call,
+   * never an ExceptionInInitializerError (after which the holder class would be unusable, a
+   * NoClassDefFoundError on every later use). Cheap: one read of a constant.
+   */
+  static void requireValidSetting() {
+    decision();
+  }
+
+  /**
+   * The requested choice, {@code auto}, {@code scalar} or {@code vector}, from the system property
+   * (which wins) or the environment variable; {@code auto} when neither is set or both are blank.
+   *
+   * @param property the value of {@code -Dcnn.kernels}, or null
+   * @param env the value of {@code CNN_KERNELS}, or null
+   * @throws IllegalArgumentException naming the value, where it was set, the accepted values and
+   *     the fix
+   */
+  static String requested(String property, String env) {
+    boolean fromProperty = property != null && !property.isBlank();
+    String raw = fromProperty ? property : env;
+    if (raw == null || raw.isBlank()) return "auto";
+    String v = raw.trim().toLowerCase(Locale.ROOT);
+    if (v.equals("auto") || v.equals("scalar") || v.equals("vector")) return v;
+    String source = fromProperty ? "-D" + PROPERTY + "=" + raw : ENV + "=" + raw;
+    throw new IllegalArgumentException("kernel choice '" + raw + "' (set by " + source + ") is not one of"
+        + " auto, scalar, vector; set " + (fromProperty ? "-D" + PROPERTY : ENV) + " to auto (SIMD when"
+        + " available, the default), scalar or vector, or unset it");
   }
 
   /**
@@ -116,15 +149,16 @@ public final class Kernels {
     }
 
     static Decision make() {
-      String requested =
-          Optional.ofNullable(System.getProperty(PROPERTY))
-              .or(() -> Optional.ofNullable(System.getenv(ENV)))
-              .orElse("auto")
-              .trim()
-              .toLowerCase(Locale.ROOT);
-      if (!requested.equals("auto") && !requested.equals("scalar") && !requested.equals("vector")) {
-        return failed(new IllegalArgumentException(
-            PROPERTY + " / " + ENV + " is '" + requested + "', expected auto, scalar or vector"));
+      return make(System.getProperty(PROPERTY), System.getenv(ENV));
+    }
+
+    /** The decision for these settings of the property and the variable (null when unset). */
+    static Decision make(String property, String env) {
+      String requested;
+      try {
+        requested = requested(property, env);
+      } catch (IllegalArgumentException e) {
+        return failed(e);
       }
       if (requested.equals("scalar")) {
         return chosen(KernelMode.SCALAR, 0,
@@ -164,6 +198,16 @@ public final class Kernels {
         return 0;
       }
     }
+  }
+
+  /** The decision for explicit settings, made afresh (for tests; the JVM's own is made once). */
+  static KernelMode decide(String property, String env) {
+    Decision d = Decision.make(property, env);
+    if (d.error instanceof IllegalArgumentException) {
+      throw new IllegalArgumentException(d.error.getMessage(), d.error);
+    }
+    if (d.error != null) throw new IllegalStateException(d.error.getMessage(), d.error);
+    return d.mode;
   }
 
   private static Decision decision() {

@@ -26,24 +26,25 @@ import java.util.Arrays;
  * Ties go to the first pixel in row-major order; a NaN in the window is the maximum (the first
  * NaN), so NaNs propagate.
  *
- * <p>Plain loops, parallel over the N*C planes (in blocks); each plane is written by one task in a fixed
+ * <p>The plane loops ({@code ScalarPooling}, and its generated float64 twin {@code ScalarPooling64})
+ * run parallel over the N*C planes (in blocks); each plane is written by one task in a fixed
  * order, so results are deterministic. One exception: float32 max pooling with 2x2 windows and
  * stride 2 runs on SIMD registers ({@code VectorPooling}, unless the scalar kernels are forced),
- * because the loop below branches on every tap and mispredicts about half the time on
- * activations; it agrees with the loop bit for bit.
+ * because the loop branches on every tap and mispredicts about half the time on activations; it
+ * agrees with the loop bit for bit.
  */
 public final class Pooling {
   private static final class Holder {
     /**
-     * The width of every other kernel, even though 256-bit vectors pool FashionNet's narrow rows
-     * (14 and 7 outputs, narrower than 16 float lanes) faster: 1.5 and 1.5 ms at batch 64 against
-     * 3.1 and 4.3 ms at 512 bits (9.3 and 4.1 ms for the loop; AVX-512 machine, JDK 17, one thread).
-     * A second vector width in the same JVM made C2 stop intrinsifying vector operations elsewhere:
-     * GEMM and the element-wise kernels then boxed their vectors (186 MB allocated per training
-     * step instead of 49) and the step was no faster.
+     * The width of every other kernel, even though on JDK 17 256-bit vectors pool FashionNet's
+     * narrow rows (14 and 7 outputs, narrower than 16 float lanes) faster than 512-bit ones. A
+     * second vector width in the same JVM made C2 stop intrinsifying vector operations elsewhere:
+     * GEMM and the element-wise kernels then boxed their vectors (several times the allocation per
+     * training step) and the step was no faster (bench/README.md, "Figures behind the kernel
+     * choices").
      */
     static final PoolingKernel KERNEL =
-        Kernels.select(PoolingKernel.class, "dev.cnn.tensor.VectorPooling", Pooling::maxPlane);
+        Kernels.select(PoolingKernel.class, "dev.cnn.tensor.VectorPooling", ScalarPooling::maxPlane);
   }
 
   /**
@@ -54,6 +55,12 @@ public final class Pooling {
   static final int TASK_ELEMENTS = 8192;
 
   private Pooling() {}
+
+  /** The float32 max-pooling plane kernel in force. */
+  static PoolingKernel kernel() {
+    Kernels.requireValidSetting(); // a bad cnn.kernels is an IllegalArgumentException here, not in Holder's initialiser
+    return Holder.KERNEL;
+  }
 
   /** Planes per parallel task for output {@code [N, C, Hout, Wout]}. */
   private static int planeBlock(int[] out) {
@@ -128,62 +135,11 @@ public final class Pooling {
     int h = x.dim(2), w = x.dim(3), hOut = out[2], wOut = out[3];
     if (x.dtype() == DType.FLOAT32) {
       float[] xf = x.floatData(), yf = y.floatData();
-      PoolingKernel kernel = Holder.KERNEL;
+      PoolingKernel kernel = kernel();
       Parallel.forEach(out[0] * out[1], planeBlock(out), p -> kernel.maxPlane(xf, p * h * w, h, w, spec, hOut, wOut, yf, idx, p * hOut * wOut));
     } else {
       double[] xd = x.doubleData(), yd = y.doubleData();
-      Parallel.forEach(out[0] * out[1], planeBlock(out), p -> maxPlane(xd, p * h * w, h, w, spec, hOut, wOut, yd, idx, p * hOut * wOut));
-    }
-  }
-
-  /**
-   * Maximum of every window of one plane (x at {@code xo}, {@code h x w}) into y, and its arg-max
-   * (an offset within the plane) into {@code idx}, both at {@code io}; with idx null, the maxima
-   * only. The first maximum wins ties; a NaN counts as the largest value (the first NaN wins).
-   * Every window holds a real pixel (padding <= kernel/2). The reference {@link PoolingKernel}.
-   */
-  static void maxPlane(float[] x, int xo, int h, int w, Pool2dSpec s, int hOut, int wOut, float[] y, int[] idx, int io) {
-    for (int oh = 0; oh < hOut; oh++) {
-      int h0 = oh * s.strideH() - s.padH(), hs = Math.max(h0, 0), he = Math.min(h0 + s.kernelH(), h);
-      for (int ow = 0; ow < wOut; ow++) {
-        int w0 = ow * s.strideW() - s.padW(), ws = Math.max(w0, 0), we = Math.min(w0 + s.kernelW(), w);
-        int best = hs * w + ws;
-        float max = x[xo + best];
-        for (int ih = hs; ih < he; ih++) {
-          for (int iw = ws, i = ih * w + ws; iw < we; iw++, i++) {
-            float v = x[xo + i];
-            if (max == max && !(v <= max)) { // v > max, or v is the first NaN
-              max = v;
-              best = i;
-            }
-          }
-        }
-        if (idx != null) idx[io + oh * wOut + ow] = best;
-        y[io + oh * wOut + ow] = max;
-      }
-    }
-  }
-
-  /** The float64 twin of {@link #maxPlane(float[], int, int, int, Pool2dSpec, int, int, float[], int[], int)} (idx may be null). */
-  private static void maxPlane(double[] x, int xo, int h, int w, Pool2dSpec s, int hOut, int wOut, double[] y, int[] idx, int io) {
-    for (int oh = 0; oh < hOut; oh++) {
-      int h0 = oh * s.strideH() - s.padH(), hs = Math.max(h0, 0), he = Math.min(h0 + s.kernelH(), h);
-      for (int ow = 0; ow < wOut; ow++) {
-        int w0 = ow * s.strideW() - s.padW(), ws = Math.max(w0, 0), we = Math.min(w0 + s.kernelW(), w);
-        int best = hs * w + ws;
-        double max = x[xo + best];
-        for (int ih = hs; ih < he; ih++) {
-          for (int iw = ws, i = ih * w + ws; iw < we; iw++, i++) {
-            double v = x[xo + i];
-            if (max == max && !(v <= max)) {
-              max = v;
-              best = i;
-            }
-          }
-        }
-        if (idx != null) idx[io + oh * wOut + ow] = best;
-        y[io + oh * wOut + ow] = max;
-      }
+      Parallel.forEach(out[0] * out[1], planeBlock(out), p -> ScalarPooling64.maxPlane(xd, p * h * w, h, w, spec, hOut, wOut, yd, idx, p * hOut * wOut));
     }
   }
 
@@ -209,21 +165,15 @@ public final class Pooling {
     // in its cache (a zeroed tensor was one more pass over dx, on one thread).
     Tensor dx = Tensor.forOverwrite(dy.dtype(), inputShape);
     int plane = inputShape[2] * inputShape[3], outPlane = out[2] * out[3];
-    float[] gf = dy.dtype() == DType.FLOAT32 ? dy.floatData() : null, df = gf == null ? null : dx.floatData();
-    double[] gd = gf == null ? dy.doubleData() : null, dd = gf == null ? dx.doubleData() : null;
-    Parallel.forEach(out[0] * out[1], planeBlock(out), p -> {
-      if (df != null) Arrays.fill(df, p * plane, (p + 1) * plane, 0f);
-      else Arrays.fill(dd, p * plane, (p + 1) * plane, 0.0);
-      for (int o = p * outPlane; o < (p + 1) * outPlane; o++) {
-        int i = indices[o];
-        if (i < 0 || i >= plane) {
-          throw Shapes.error(op, "indices[" + o + "] is " + i,
-              "0 <= index < H*W = " + plane + "; pass the indices maxForward returned for this input");
-        }
-        if (gf != null) df[p * plane + i] += gf[o];
-        else dd[p * plane + i] += gd[o];
-      }
-    });
+    if (dy.dtype() == DType.FLOAT32) {
+      float[] g = dy.floatData(), d = dx.floatData();
+      Parallel.forEach(out[0] * out[1], planeBlock(out),
+          p -> ScalarPooling.maxBackwardPlane(op, g, indices, p * outPlane, outPlane, d, p * plane, plane));
+    } else {
+      double[] g = dy.doubleData(), d = dx.doubleData();
+      Parallel.forEach(out[0] * out[1], planeBlock(out),
+          p -> ScalarPooling64.maxBackwardPlane(op, g, indices, p * outPlane, outPlane, d, p * plane, plane));
+    }
     return dx;
   }
 
@@ -241,26 +191,15 @@ public final class Pooling {
     int[] out = geometry("avgPool2d forward", x.shape(), spec);
     Tensor y = Tensor.forOverwrite(x.dtype(), out); // every window writes its output
     int h = x.dim(2), w = x.dim(3), hOut = out[2], wOut = out[3];
-    double divisor = spec.kernelH() * spec.kernelW();
-    float[] xf = x.dtype() == DType.FLOAT32 ? x.floatData() : null, yf = xf == null ? null : y.floatData();
-    double[] xd = xf == null ? x.doubleData() : null, yd = xf == null ? y.doubleData() : null;
-    Parallel.forEach(out[0] * out[1], planeBlock(out), p -> {
-      int xo = p * h * w, yo = p * hOut * wOut;
-      for (int oh = 0; oh < hOut; oh++) {
-        int h0 = oh * spec.strideH() - spec.padH();
-        int hs = Math.max(h0, 0), he = Math.min(h0 + spec.kernelH(), h);
-        for (int ow = 0; ow < wOut; ow++) {
-          int w0 = ow * spec.strideW() - spec.padW();
-          int ws = Math.max(w0, 0), we = Math.min(w0 + spec.kernelW(), w);
-          double sum = 0;
-          for (int ih = hs; ih < he; ih++) {
-            for (int iw = ws; iw < we; iw++) sum += xf != null ? xf[xo + ih * w + iw] : xd[xo + ih * w + iw];
-          }
-          if (yf != null) yf[yo + oh * wOut + ow] = (float) (sum / divisor);
-          else yd[yo + oh * wOut + ow] = sum / divisor;
-        }
-      }
-    });
+    if (x.dtype() == DType.FLOAT32) {
+      float[] xf = x.floatData(), yf = y.floatData();
+      Parallel.forEach(out[0] * out[1], planeBlock(out),
+          p -> ScalarPooling.avgPlane(xf, p * h * w, h, w, spec, hOut, wOut, yf, p * hOut * wOut));
+    } else {
+      double[] xd = x.doubleData(), yd = y.doubleData();
+      Parallel.forEach(out[0] * out[1], planeBlock(out),
+          p -> ScalarPooling64.avgPlane(xd, p * h * w, h, w, spec, hOut, wOut, yd, p * hOut * wOut));
+    }
     return y;
   }
 
@@ -279,27 +218,15 @@ public final class Pooling {
     expectShape(op, dy, out, inputShape, spec);
     Tensor dx = Tensor.zeros(dy.dtype(), inputShape);
     int h = inputShape[2], w = inputShape[3], hOut = out[2], wOut = out[3];
-    double divisor = spec.kernelH() * spec.kernelW();
-    float[] gf = dy.dtype() == DType.FLOAT32 ? dy.floatData() : null, df = gf == null ? null : dx.floatData();
-    double[] gd = gf == null ? dy.doubleData() : null, dd = gf == null ? dx.doubleData() : null;
-    Parallel.forEach(out[0] * out[1], planeBlock(out), p -> {
-      int xo = p * h * w, yo = p * hOut * wOut;
-      for (int oh = 0; oh < hOut; oh++) {
-        int h0 = oh * spec.strideH() - spec.padH();
-        int hs = Math.max(h0, 0), he = Math.min(h0 + spec.kernelH(), h);
-        for (int ow = 0; ow < wOut; ow++) {
-          int w0 = ow * spec.strideW() - spec.padW();
-          int ws = Math.max(w0, 0), we = Math.min(w0 + spec.kernelW(), w);
-          if (gf != null) {
-            float g = (float) (gf[yo + oh * wOut + ow] / divisor);
-            for (int ih = hs; ih < he; ih++) for (int iw = ws; iw < we; iw++) df[xo + ih * w + iw] += g;
-          } else {
-            double g = gd[yo + oh * wOut + ow] / divisor;
-            for (int ih = hs; ih < he; ih++) for (int iw = ws; iw < we; iw++) dd[xo + ih * w + iw] += g;
-          }
-        }
-      }
-    });
+    if (dy.dtype() == DType.FLOAT32) {
+      float[] g = dy.floatData(), d = dx.floatData();
+      Parallel.forEach(out[0] * out[1], planeBlock(out),
+          p -> ScalarPooling.avgBackwardPlane(g, p * hOut * wOut, h, w, spec, hOut, wOut, d, p * h * w));
+    } else {
+      double[] g = dy.doubleData(), d = dx.doubleData();
+      Parallel.forEach(out[0] * out[1], planeBlock(out),
+          p -> ScalarPooling64.avgBackwardPlane(g, p * hOut * wOut, h, w, spec, hOut, wOut, d, p * h * w));
+    }
     return dx;
   }
 
@@ -322,13 +249,14 @@ public final class Pooling {
           "H >= 1 and W >= 1 (the average of an empty plane is undefined)");
     }
     Tensor y = Tensor.zeros(x.dtype(), n, c, 1, 1);
-    float[] xf = x.dtype() == DType.FLOAT32 ? x.floatData() : null;
-    double[] xd = xf == null ? x.doubleData() : null;
-    Parallel.forEach(n * c, Parallel.blockFor(plane, TASK_ELEMENTS), p -> {
-      double sum = 0;
-      for (int i = p * plane; i < (p + 1) * plane; i++) sum += xf != null ? xf[i] : xd[i];
-      y.setFlat(p, sum / plane);
-    });
+    int block = Parallel.blockFor(plane, TASK_ELEMENTS);
+    if (x.dtype() == DType.FLOAT32) {
+      float[] xf = x.floatData(), yf = y.floatData();
+      Parallel.forEach(n * c, block, p -> ScalarPooling.globalAvgPlane(xf, p * plane, plane, yf, p));
+    } else {
+      double[] xd = x.doubleData(), yd = y.doubleData();
+      Parallel.forEach(n * c, block, p -> ScalarPooling64.globalAvgPlane(xd, p * plane, plane, yd, p));
+    }
     return y;
   }
 
@@ -352,13 +280,13 @@ public final class Pooling {
     }
     Tensor dx = Tensor.zeros(dy.dtype(), inputShape);
     int plane = inputShape[2] * inputShape[3];
-    float[] df = dy.dtype() == DType.FLOAT32 ? dx.floatData() : null;
-    double[] dd = df == null ? dx.doubleData() : null;
-    Parallel.forEach(out[0] * out[1], planeBlock(out), p -> {
-      double g = dy.getFlat(p) / plane;
-      if (df != null) Arrays.fill(df, p * plane, (p + 1) * plane, (float) g);
-      else Arrays.fill(dd, p * plane, (p + 1) * plane, g);
-    });
+    if (dy.dtype() == DType.FLOAT32) {
+      float[] g = dy.floatData(), d = dx.floatData();
+      Parallel.forEach(out[0] * out[1], planeBlock(out), p -> ScalarPooling.globalAvgBackwardPlane(g, p, d, p * plane, plane));
+    } else {
+      double[] g = dy.doubleData(), d = dx.doubleData();
+      Parallel.forEach(out[0] * out[1], planeBlock(out), p -> ScalarPooling64.globalAvgBackwardPlane(g, p, d, p * plane, plane));
+    }
     return dx;
   }
 

@@ -2,7 +2,7 @@ package dev.cnn.tensor;
 
 /**
  * Max pooling of one float32 plane: the kernel behind {@link Pooling#maxForward}. The reference is
- * {@link Pooling}'s own loop ({@code Pooling::maxPlane}); {@code VectorPooling} runs the 2x2,
+ * the plain loop {@code ScalarPooling::maxPlane}; {@code VectorPooling} runs the 2x2,
  * stride-2 windows of most CNNs on SIMD registers and agrees with the reference bit for bit,
  * indices included.
  */

@@ -8,6 +8,9 @@ package dev.cnn.tensor;
  * <p>Sums are recursive, left to right, from +0. Axis reductions visit the block
  * {@code [outer, axisLen, inner]} row by row ({@code o, k, j}, j innermost), so each output
  * element receives its terms in increasing k while the loads stream through memory.
+ *
+ * <p>{@code ScalarElementwise64}, what {@link TensorMath} runs on float64 tensors, is generated from
+ * this file; see {@link ScalarConv} for why and how.
  */
 final class ScalarElementwise implements ElementwiseKernel {
   @Override

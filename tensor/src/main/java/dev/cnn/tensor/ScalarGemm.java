@@ -11,6 +11,9 @@ package dev.cnn.tensor;
  * The loop order is i, p, j (not i, j, p): the innermost loop walks along a row of B and a row of
  * C, which are contiguous in memory, so it streams through the cache (and C2 auto-vectorises it
  * when B is not transposed).
+ *
+ * <p>{@code ScalarGemm64}, the float64 GEMM (gradient checks), is generated from this file; see
+ * {@link ScalarConv} for why and how.
  */
 final class ScalarGemm implements GemmKernel {
   @Override
@@ -31,28 +34,6 @@ final class ScalarGemm implements GemmKernel {
         } else {
           int bRow = bOff + p * ldb;
           for (int j = 0; j < n; j++) c[cRow + j] += aip * b[bRow + j];
-        }
-      }
-    }
-  }
-
-  /**
-   * The same three loops in float64, the only GEMM for double tensors (used by gradient checks,
-   * where precision matters and speed does not).
-   */
-  static void gemm64(
-      boolean transA, boolean transB, int m, int n, int k,
-      double alpha, double[] a, int aOff, int lda,
-      double[] b, int bOff, int ldb,
-      double beta, double[] c, int cOff, int ldc) {
-    for (int i = 0; i < m; i++) {
-      int cRow = cOff + i * ldc;
-      for (int j = 0; j < n; j++) c[cRow + j] = beta == 0 ? 0 : beta * c[cRow + j];
-      if (alpha == 0) continue;
-      for (int p = 0; p < k; p++) {
-        double aip = alpha * (transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p]);
-        for (int j = 0; j < n; j++) {
-          c[cRow + j] += aip * (transB ? b[bOff + j * ldb + p] : b[bOff + p * ldb + j]);
         }
       }
     }

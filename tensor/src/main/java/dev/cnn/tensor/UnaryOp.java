@@ -7,6 +7,11 @@ import java.util.Locale;
  * kernels reproduce. The transcendental functions are computed in double precision with
  * {@link Math} and rounded once to float, so each float32 result is within one ulp of the exact
  * value (usually correctly rounded).
+ *
+ * <p>The float32 method equals {@code (float) apply((double) x)} for every op, bit for bit (for
+ * -x, |x|, x * x, sqrt and max because double rounding of one operation is innocuous, 53 >= 2 *
+ * 24 + 2; the transcendentals are written that way). It keeps its own switch for speed, as
+ * {@link BinaryOp} explains, and {@code OpsTest} checks the equality.
  */
 public enum UnaryOp {
   /** -x. */

@@ -11,11 +11,10 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p><b>Why.</b> Lowered to GEMM, FashionNet's first layer (1 -> 32 channels, 3x3, 28x28) is a
  * product with k = 9: too short to amortise the packing, and the im2col matrix, the GEMM's result
- * and the copy that adds the bias are each a pass over memory as large as the output. It took
- * 2.3 ms forward and 2.5 ms for the weight gradient at batch 64 on two threads (12 GFLOP/s), a
- * fifth of a training step. Here each output vector is computed in a register and stored once:
- * 0.3 ms forward and 0.6 ms for the weight gradient (AVX-512, JDK 17, two threads, after the JIT
- * has settled), about what it takes to write the 6.4 MB output and to read its gradient.
+ * and the copy that adds the bias are each a pass over memory as large as the output: a fifth of a
+ * training step. Here each output vector is computed in a register and stored once, several times
+ * faster, about what it takes to write the output and to read its gradient (figures in
+ * bench/README.md, "Figures behind the kernel choices").
  *
  * <p><b>How</b> (stride 1, dilation 1, one group; L = lanes, Wout >= L). Each image is first copied
  * into a zero-bordered buffer {@code xp} of {@code Cin x (H+2P) x (W+2P)}, so that tap (c, i, j) of
@@ -49,7 +48,8 @@ final class VectorDirectConv implements ConvKernel {
   /** Upper bound on the floats of padded images the weight gradient keeps at once (4 MB). */
   static final int PAD_BUDGET = 1 << 20;
 
-  private static final ThreadLocal<float[]> PADDED = ThreadLocal.withInitial(() -> new float[0]);
+  private static final Scratch.Slot PADDED = new Scratch.Slot("VectorDirectConv padded images");
+  private static final Scratch.Slot LANES = new Scratch.Slot("VectorDirectConv weight lanes");
 
   private final Body body;
   private final ConvKernel general;
@@ -95,7 +95,7 @@ final class VectorDirectConv implements ConvKernel {
     }
     Padded p = new Padded(g, body.species().length());
     Parallel.forEach(g.n(), n -> {
-      float[] xp = GemmConv.workspace(PADDED, p.image);
+      float[] xp = PADDED.floats(p.image);
       p.pad(x, n, xp, 0);
       body.forward(g, p, xp, w, bias, y, n);
     });
@@ -114,7 +114,7 @@ final class VectorDirectConv implements ConvKernel {
     }
     Padded p = new Padded(g, body.species().length());
     int taps = p.off.length, block = Math.max(1, padBudget / p.image);
-    float[] xp = GemmConv.workspace(PADDED, Math.min(g.n(), block) * p.image); // this thread's; the workers read it
+    float[] xp = PADDED.floats(Math.min(g.n(), block) * p.image); // this thread's; the workers read it
     for (int n0 = 0; n0 < g.n(); n0 += block) {
       int first = n0, images = Math.min(block, g.n() - n0);
       Parallel.forEach(images, i -> p.pad(x, first + i, xp, i * p.image));
@@ -194,8 +194,6 @@ final class VectorDirectConv implements ConvKernel {
   abstract static class Body {
     abstract VectorSpecies<Float> species();
 
-    /** Per thread: the lanes of the weight gradient's accumulators, summed over the images. */
-    private final ThreadLocal<float[]> lanes = ThreadLocal.withInitial(() -> new float[TAPS_PER_PASS * species().length()]);
 
     /** Output plane of image n, all channels: four channels at a time, then one at a time. */
     final void forward(Conv2dGeometry g, Padded p, float[] xp, float[] w, float[] bias, float[] y, int n) {
@@ -250,8 +248,7 @@ final class VectorDirectConv implements ConvKernel {
      * xp from 0) of dy * x at those taps; fewer than nine when t is near the end (the missing taps
      * repeat tap t and are not stored). Nine accumulators: each run of dy is loaded once for all
      * of a 3x3 kernel's taps, and nine independent FMA chains keep both FMA pipes busy (with three,
-     * each chain waited on its own FMA's latency; 0.66 ms for FashionNet's first layer at two
-     * threads).
+     * each chain waited on its own FMA's latency; bench/README.md).
      */
     final void weightTaps(Conv2dGeometry g, Padded p, float[] xp, int first, int images, float[] dy, int co,
         int t, float[] dw, boolean add) {
@@ -262,7 +259,7 @@ final class VectorDirectConv implements ConvKernel {
       final int o0 = off[t], o1 = off[real > 1 ? t + 1 : t], o2 = off[real > 2 ? t + 2 : t];
       final int o3 = off[real > 3 ? t + 3 : t], o4 = off[real > 4 ? t + 4 : t], o5 = off[real > 5 ? t + 5 : t];
       final int o6 = off[real > 6 ? t + 6 : t], o7 = off[real > 7 ? t + 7 : t], o8 = off[real > 8 ? t + 8 : t];
-      final float[] sums = this.lanes.get(); // the accumulators' lanes, summed over the images
+      final float[] sums = LANES.floats(TAPS_PER_PASS * len); // this thread's: the accumulators' lanes, summed over the images
       Arrays.fill(sums, 0, TAPS_PER_PASS * len, 0f);
       final int[] runDy = p.runDy, runX = p.runX, runKeep = p.runKeep;
       final float[] keep = p.keep;

@@ -38,11 +38,11 @@ import jdk.incubator.vector.VectorSpecies;
  * whose order is unspecified and could differ between interpreted and compiled code.
  *
  * <p><b>Transcendentals stay scalar</b> (exp, log, sigmoid, tanh, and the exponentials inside
- * softmax): they delegate to {@link ScalarElementwise}, i.e. {@link Math#exp} and friends. Measured
- * on this machine (AVX2, 256 bits): {@code lanewise(EXP)} reaches 0.7-0.9 ns/element against
- * 9-17 ns for {@code Math.exp} on JDK 17 and 25, but only once C2 has compiled it to the SVML
- * intrinsic: before that the Java fallback computes each lane with the scalar function (66 ns per
- * element while warming up), and the two disagree by one ulp in about 4% of lanes. Results would
+ * softmax): they delegate to {@link ScalarElementwise}, i.e. {@link Math#exp} and friends.
+ * {@code lanewise(EXP)} is about ten times faster than {@code Math.exp}, but only once C2 has
+ * compiled it to the SVML intrinsic: before that the Java fallback computes each lane with the
+ * scalar function, and the two disagree by one ulp in a few percent of lanes (figures in
+ * bench/README.md, "Figures behind the kernel choices"). Results would
  * then depend on when the JIT finished compiling, breaking bit-for-bit reproducibility run after
  * run, which DESIGN.md fixes. A polynomial exp built from exact lanewise adds and multiplies (the
  * same polynomial in the scalar twin) would get both; it is left for when profiles show softmax

@@ -25,43 +25,39 @@ import jdk.incubator.vector.VectorSpecies;
  * waits for another until the end. Splitting by rows, every thread packs all of op(B); by columns,
  * all of op(A): the split is along the larger of m and n, so the smaller packing is the one done
  * twice. An earlier driver shared the packed panels (threads packed B and A together, then
- * multiplied in 32 tasks per thread, two barriers per k-block) and scaled 1.15x from one to two
- * threads on a 2-vCPU AVX-512 VM: each thread's multiply ran 1.3-1.5x slower than alone, reading
- * panels another core had just written, and each barrier woke a parked worker. This one scales
- * 1.84x there (1024^3: 142 to 262 GFLOP/s).
+ * multiplied in tasks, two barriers per k-block) and scaled poorly: each thread read panels
+ * another core had just written, and each barrier woke a parked worker.
  *
  * <p>The micro-kernel keeps an MR x NR = 4 x (2 vectors) tile of C in 8 vector registers; per
  * step of k it loads two vectors of B, broadcasts four values of A and issues 8 FMAs. With 256-bit
  * vectors that is 4 x 16 floats. With 512-bit vectors the tile is 8 x 32 ({@code microKernel8}):
- * AVX-512 has 32 vector registers, enough for 16 accumulators without spilling. Measured on one
- * thread of an AVX-512 EPYC VM against the 4 x 32 tile: 128^3 +8% (JDK 17) and +10% (JDK 25),
- * 1024^3 unchanged (JDK 17) and +2-5% (JDK 25), FashionNet training step about -5%; in cache,
- * the kernel alone is 12-17% faster, so at 1024 the time that remains goes to the caches (C is
- * read and written once per k-block, B panels stream through L1), not to instruction issue.
+ * AVX-512 has 32 vector registers, enough for 16 accumulators without spilling. It beats the
+ * 4 x 32 tile most in cache; at 1024 the time that remains goes to the caches (C is read and
+ * written once per k-block, B panels stream through L1), not to instruction issue.
  *
  * <p><b>Why 4 x 16, and where the time goes</b> (Zen 3, AVX2; the generated code was read with a
  * disassembler plugin, {@code -XX:CompileCommand=print,...}). The loop is bound by instructions
- * issued, not by the two FMA pipes: a copy of it padded with 9 integer instructions ran at 0.7x,
- * exactly the ratio of instruction counts, and it sustains about 4 instructions per cycle. C2 emits
+ * issued, not by the two FMA pipes: a copy of it padded with integer instructions slowed down by
+ * exactly the ratio of instruction counts. C2 emits
  * the 14 necessary instructions (2 loads, 4 broadcasts, 8 FMAs) plus 5 for addressing and the loop
  * on JDK 25 (19 in all; 22 on JDK 17), where OpenBLAS's hand-unrolled assembly needs about 14.5.
  * Every way to amortise the overhead over more FMAs made C2 spill accumulators to the stack, which
- * costs far more: 5 x 16 and 6 x 16 tiles (1-4 spills per step on both JDKs, 40 GFLOP/s), unrolling
+ * costs far more: 5 x 16 and 6 x 16 tiles (1-4 spills per step on both JDKs), unrolling
  * k by hand (spills on JDK 25, and the loop stopped being a counted loop when its bound was
  * {@code p + 1 < kc}), and {@code -XX:LoopUnrollLimit} (9 spills per 32 FMAs). 4 x 16 is the one
  * spill-free shape on both JDKs.
  *
- * <p><b>What the JIT needs</b> (measured; a kernel that misses one of these runs 2-20x slower):
+ * <p><b>What the JIT needs</b> (a kernel that misses one of these runs several times slower):
  * <ul>
  *   <li>The species must be a compile-time constant in the hot loop, or the Vector API falls back
  *       to boxed Java code. Each width has its own tiny {@link Body} subclass whose
  *       {@code species()} returns a {@code static final}; only the width in use is ever loaded, so
  *       class hierarchy analysis inlines the call and the constant flows into the loop.
  *   <li>Accumulators are named locals, never a {@code FloatVector[]}: an array forces the vectors
- *       to be materialised on the heap (the 20x loss).
+ *       to be materialised on the heap (the largest loss).
  *   <li>No vector may reach a method of ours that C2 declines to inline (a helper to add a row of
- *       the tile into C was one): C2 then boxes the accumulators on every loop iteration (measured
- *       25 GFLOP/s instead of 50-90). The stores are straight-line Vector API calls, which are all
+ *       the tile into C was one): C2 then boxes the accumulators on every loop iteration. The
+ *       stores are straight-line Vector API calls, which are all
  *       force-inlined.
  *   <li>Array indices are affine in the loop's own counter, so C2 hoists the bounds checks out of
  *       the loop; a second induction variable keeps its bounds checks inside the loop.
@@ -69,20 +65,16 @@ import jdk.incubator.vector.VectorSpecies;
  *       goes through a scratch tile instead of branching inside the loop.
  * </ul>
  *
- * <p>Around the kernel (JFR samples at 1024 x 1024, one thread): the micro-kernel takes about 80%
- * of the time, updating C from the scratch tile 8%, packing 5%. Java has no prefetch instruction;
- * the driver touches the next C tile while the current one computes ({@code touch}), which halved
- * the time spent waiting on C. Below 512 bits A is packed with gathers ({@code packFullPanelA}):
- * on the AVX2 machine packing A with scalar loads took a fifth of the time when m is small (a
- * dense layer's batch of 64), and the gather raised that shape from 0.59x to 0.79x OpenBLAS. At
- * 512 bits it is the other way round (the gather took 10% of a 1024^3 product; plain loads are
- * 8% faster overall), so the 8-row panels are packed with plain loads. With beta = 0 the first
- * k-block stores its tiles, so C is neither zeroed nor read.
+ * <p>Around the kernel, most of the time is the micro-kernel; the rest is updating C from the
+ * scratch tile and packing. Java has no prefetch instruction; the driver touches the next C tile
+ * while the current one computes ({@code touch}), which cut the time spent waiting on C. Below 512
+ * bits A is packed with gathers ({@code packFullPanelA}): packing A with scalar loads was a large
+ * share of the time when m is small (a dense layer's batch of 64). At 512 bits it is the other way
+ * round, so the 8-row panels are packed with plain loads. With beta = 0 the first k-block stores
+ * its tiles, so C is neither zeroed nor read.
  *
- * <p>Measured with {@code bench/gemm-table.sh 5} on a 2-vCPU AVX-512 EPYC VM (medians of 5
- * launches, ratio to OpenBLAS in the same launch; one-thread cases pinned): 1024^3 one thread
- * 0.90x (JDK 17) and 0.93x (JDK 25), two threads 1.86x and 1.94x the one-thread figure, 128^3
- * 0.83x and 0.84x.
+ * <p>The figures behind these choices, and this kernel's speed against OpenBLAS
+ * ({@code bench/gemm-table.sh}), are in bench/README.md, "Figures behind the kernel choices".
  *
  * <p><b>Determinism.</b> Each element of C receives its k-blocks in increasing order, each one
  * summed by the same micro-kernel, whatever the number of threads and whichever thread runs the
@@ -99,8 +91,7 @@ final class VectorGemm implements GemmKernel {
   /**
    * The same for the 8 x 32 tile at 512 bits: 64 KB, kc <= 512, so a B panel is read from L2
    * rather than L1 but C is read and written half as often (k = 1024: 2 k-blocks instead of 6).
-   * Measured at 1024^3 on one thread, three rounds of 22, 44 and 64 KB: 139/124/122, 132/137/135
-   * and 144/139/143 GFLOP/s.
+   * It was the fastest of 22, 44 and 64 KB at 1024^3 (bench/README.md).
    */
   static final int B_PANEL_BYTES_512 = 64 * 1024;
   /** Rows of packed A per L2 block (a multiple of MR): MC x KC floats fill a part of L2. */
@@ -108,15 +99,15 @@ final class VectorGemm implements GemmKernel {
   /** Columns of B packed at once (a multiple of every NR). */
   static final int NC = 4096;
   /**
-   * Smallest m*n*k worth splitting across threads (128^3). Measured on 2 threads with the workers
-   * awake: 64^3 already gains (76 to 97 GFLOP/s), 32^3 loses (47 to 30); the margin covers the
-   * ~36 us it takes to wake a parked worker, which a region after a long serial gap pays.
+   * Smallest m*n*k worth splitting across threads (128^3). With the workers awake 64^3 already
+   * gains and 32^3 loses; the margin covers the time it takes to wake a parked worker, which a
+   * region after a long serial gap pays (bench/README.md).
    */
   static final long PARALLEL_MIN_MACS = 1L << 21;
   /**
    * Blocks of C per thread. More blocks would balance the load when a core is busy elsewhere, but
-   * each block packs its own copy of the shared operand: 1024^3 on 2 threads ran at 262, 255 and
-   * 239 GFLOP/s with 1, 2 and 4 blocks per thread.
+   * each block packs its own copy of the shared operand, and 1024^3 on 2 threads got slower with
+   * 2 and 4 blocks per thread (bench/README.md).
    */
   static final int PARTS_PER_THREAD = 1;
   /** Rows of A packed at once (a multiple of MC); bounds the packed-A workspace. */
@@ -148,14 +139,12 @@ final class VectorGemm implements GemmKernel {
     body.gemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
   }
 
-  /** Per-thread packing buffers, reused across calls so that a training step does not allocate. */
-  private static final ThreadLocal<float[][]> WORKSPACE = ThreadLocal.withInitial(() -> new float[2][]);
-
-  private static float[] buffer(int which, int size) {
-    float[][] ws = WORKSPACE.get();
-    if (ws[which] == null || ws[which].length < size) ws[which] = new float[size];
-    return ws[which];
-  }
+  /**
+   * Per-thread packing buffers ({@link Scratch}), reused across calls so that a training step does
+   * not allocate: at most NC x kc and MBIG x kc floats (8 MB each at 512 bits).
+   */
+  private static final Scratch.Slot PACKED_B = new Scratch.Slot("VectorGemm packed B");
+  private static final Scratch.Slot PACKED_A = new Scratch.Slot("VectorGemm packed A");
 
   /** The width-independent driver and the micro-kernel, written once against {@link #species()}. */
   abstract static class Body {
@@ -221,8 +210,8 @@ final class VectorGemm implements GemmKernel {
       final int kBlocks = (k + kcLimit - 1) / kcLimit;
       final int kcStep = (k + kBlocks - 1) / kBlocks;
       final int kcMax = Math.min(kcStep, k);
-      float[] bp = buffer(0, roundUp(Math.min(NC, n), nr) * kcMax);
-      float[] ap = buffer(1, roundUp(Math.min(MBIG, m), mr) * kcMax);
+      float[] bp = PACKED_B.floats(roundUp(Math.min(NC, n), nr) * kcMax);
+      float[] ap = PACKED_A.floats(roundUp(Math.min(MBIG, m), mr) * kcMax);
       float[] tile = new float[mr * nr + 1];
       int[] colMap = transB ? columnMap(ldb) : null;
       int[] map = gatherMap(lda, transA);
@@ -438,7 +427,7 @@ final class VectorGemm implements GemmKernel {
      * {@link #microKernel} with an 8 x NR tile, for 512-bit vectors: AVX-512 has 32 vector
      * registers, so 16 accumulators, two B vectors and a broadcast fit without spilling, and each
      * step issues 16 FMAs for 2 loads, 8 broadcasts and the loop's few integer instructions
-     * (measured in cache, kc = 171: 184-209 GFLOP/s against 172-187 for the 4 x NR tile).
+     * (faster than the 4 x NR tile in cache; bench/README.md).
      */
     void microKernel8(int kc, float[] ap, int ao, float[] bp, int bo, float[] tile) {
       final VectorSpecies<Float> s = species();

@@ -11,13 +11,13 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Max pooling with 2x2 windows and stride 2 (no padding) on SIMD registers; every other window
- * shape goes to the reference loop, {@link Pooling#maxPlane}.
+ * shape goes to the reference loop, {@link ScalarPooling#maxPlane}.
  *
  * <p><b>Why.</b> The reference decides each window tap with a branch. After a ReLU, about half the
- * values are 0 and the rest random, so those branches are mispredicted about half the time: it took
- * 25 ns per output (10 ms for FashionNet's first pooling layer at batch 64, and 5 ms for the
- * second: a fifth of a training step). Here the decisions are lane masks and blends, with no
- * branch on the data: 0.5-1 ms for either layer.
+ * values are 0 and the rest random, so those branches are mispredicted about half the time: the
+ * two pooling layers of FashionNet took a fifth of a training step. Here the decisions are lane
+ * masks and blends, with no branch on the data, about ten times faster (figures in
+ * bench/README.md, "Figures behind the kernel choices").
  *
  * <p><b>How.</b> Output row oh reads input rows 2oh and 2oh+1. L consecutive outputs need 2L
  * consecutive floats of each row; two vector loads and a shuffle of each into the low or the high
@@ -36,11 +36,9 @@ import jdk.incubator.vector.VectorSpecies;
  * array, where such a run would read past it, the row goes to the reference.
  *
  * <p><b>Narrow rows.</b> Rows of fewer than L/4 outputs go to the reference (most lanes would
- * idle). Measured at batch 64, one thread, AVX-512 machine, FashionNet's two pooling layers
- * (14 and 7 outputs per row): JDK 25 at 512 bits 0.7 and 0.65 ms, at 256 bits 1.1 and 0.4 ms;
- * JDK 17 at 256 bits 1.5 and 0.4-1.5 ms, but at 512 bits 3.1 and 4.5 ms (the loop: 8.3-9.3 and
- * 4.1-4.3 ms): JDK 17 does not compile this code's 512-bit mask operations well. The kernels
- * still use one width for everything (see {@link Pooling}).
+ * idle). Rows of 14 and 7 outputs still win at 512 bits on JDK 25; JDK 17 does not compile this
+ * code's 512-bit mask operations well, and there they are faster at 256 bits. The kernels still
+ * use one width for everything (see {@link Pooling}; figures in bench/README.md).
  *
  * <p><b>JDK 17.</b> The indices ride through the blends as floats (exact below 2^24) and are
  * converted one lane at a time when stored: on JDK 17, converting or reinterpreting a vector
@@ -54,6 +52,11 @@ final class VectorPooling implements PoolingKernel {
   static final int MAX_PLANE = 1 << 24;
 
   private static final Pool2dSpec REFERENCE_2X2 = Pool2dSpec.of(2);
+  /**
+   * Per thread: one run's argmax lanes at [0, L) and, when narrow, its maxima at [L, 2L). (Kept
+   * from call to call: two arrays per plane were most of what a FashionNet step still allocated.)
+   */
+  private static final Scratch.Slot LANES = new Scratch.Slot("VectorPooling lanes");
 
   private final Body body;
 
@@ -72,7 +75,7 @@ final class VectorPooling implements PoolingKernel {
     boolean twoByTwo = s.kernelH() == 2 && s.kernelW() == 2 && s.strideH() == 2 && s.strideW() == 2
         && s.padH() == 0 && s.padW() == 0;
     if (!twoByTwo || 4 * wOut < body.lanes() || (long) h * w >= MAX_PLANE) {
-      Pooling.maxPlane(x, xo, h, w, s, hOut, wOut, y, idx, io);
+      ScalarPooling.maxPlane(x, xo, h, w, s, hOut, wOut, y, idx, io);
       return;
     }
     if (idx == null) body.max2x2Values(x, xo, w, hOut, wOut, y, io);
@@ -94,11 +97,6 @@ final class VectorPooling implements PoolingKernel {
 
     /** 0, 2, 4, ..., 2(L-1). */
     private final float[] twoLanes = new float[lanes()];
-    /**
-     * Per thread: one run's argmax lanes at [0, L) and, when narrow, its maxima at [L, 2L). (Made
-     * once per thread: two arrays per plane were most of what a FashionNet step still allocated.)
-     */
-    private final ThreadLocal<float[]> scratch = ThreadLocal.withInitial(() -> new float[2 * lanes()]);
 
     Body() {
       for (int l = 0; l < twoLanes.length; l++) twoLanes[l] = 2 * l;
@@ -119,12 +117,12 @@ final class VectorPooling implements PoolingKernel {
       // 7% of a FashionNet training step.)
       final FloatVector twoL = FloatVector.fromArray(s, twoLanes, 0);
       final boolean narrow = wOut < len; // one run per row, its last lanes past the row's end
-      final float[] sc = scratch.get(); // argmax lanes at [0, len), maxima of a narrow run at [len, 2 len)
+      final float[] sc = LANES.floats(2 * len); // argmax lanes at [0, len), maxima of a narrow run at [len, 2 len)
       for (int oh = 0; oh < hOut; oh++) {
         int row = 2 * oh * w; // index in the plane of the top-left tap of window (oh, 0)
         int out = io + oh * wOut;
         if (narrow && xo + row + w + 2 * len > x.length) { // the run would read past the array
-          Pooling.maxPlane(x, xo + row, 2, w, REFERENCE_2X2, 1, wOut, y, idx, out);
+          ScalarPooling.maxPlane(x, xo + row, 2, w, REFERENCE_2X2, 1, wOut, y, idx, out);
           for (int ow = 0; ow < wOut; ow++) idx[out + ow] += row;
           continue;
         }
@@ -175,12 +173,12 @@ final class VectorPooling implements PoolingKernel {
       final VectorShuffle<Float> even = evens(), odd = odds();
       final VectorMask<Float> high = highHalf();
       final boolean narrow = wOut < len;
-      final float[] sc = scratch.get(); // maxima of a narrow run at [len, 2 len)
+      final float[] sc = LANES.floats(2 * len); // maxima of a narrow run at [len, 2 len)
       for (int oh = 0; oh < hOut; oh++) {
         int row = 2 * oh * w;
         int out = io + oh * wOut;
         if (narrow && xo + row + w + 2 * len > x.length) { // the run would read past the array
-          Pooling.maxPlane(x, xo + row, 2, w, REFERENCE_2X2, 1, wOut, y, null, out);
+          ScalarPooling.maxPlane(x, xo + row, 2, w, REFERENCE_2X2, 1, wOut, y, null, out);
           continue;
         }
         for (int run = 0; run < wOut; run += len) {

@@ -11,7 +11,7 @@ import net.jqwik.api.constraints.IntRange;
 
 /**
  * The SIMD max pooling ({@link VectorPooling}) at 128, 256 and 512 bits against the reference
- * loop ({@link Pooling#maxPlane}), bit for bit, indices included (and without indices, the
+ * loop ({@link ScalarPooling#maxPlane}), bit for bit, indices included (and without indices, the
  * maxima alone): 2x2 windows with stride 2 on
  * planes 2-40 pixels wide (rows narrower than a vector, exactly one vector, and with a partial last
  * run), several planes in one array (the narrow path reads past a plane's end, and falls back at
@@ -43,7 +43,7 @@ class VectorPoolingProperties {
     float[] want = new float[outs];
     int[] wantIdx = new int[outs];
     for (int p = 0; p < planes; p++) {
-      Pooling.maxPlane(x, p * h * w, h, w, s, hOut, wOut, want, wantIdx, p * hOut * wOut);
+      ScalarPooling.maxPlane(x, p * h * w, h, w, s, hOut, wOut, want, wantIdx, p * hOut * wOut);
     }
     for (VectorPooling v : VECTORS) {
       float[] got = new float[outs];
