@@ -46,7 +46,7 @@ final class EvaluateCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     java.io.PrintWriter stdout = spec.commandLine().getOut();
     if (threads != null) {
-      int max = 4 * Runtime.getRuntime().availableProcessors();
+      int max = Parallel.maxThreads();
       if (threads < 1 || threads > max) {
         throw new IllegalArgumentException("--threads " + threads + ": expected 1 to " + max + " (4 x the "
             + Runtime.getRuntime().availableProcessors() + " processors)");

@@ -74,6 +74,9 @@ final class GemmCommand implements Callable<Integer> {
     if (n != null) positive("--n", n);
     if (k != null) positive("--k", k);
     if (threads != null) positive("--threads", threads);
+    if (threads != null && threads > Parallel.maxThreads()) {
+      throw bad("--threads must be at most " + Parallel.maxThreads() + " (4 x the processors), got " + threads);
+    }
     positive("--measurements", measurements);
     if (!(seconds > 0) || Double.isInfinite(seconds)) {
       throw bad("--seconds must be a number > 0, got " + seconds);

@@ -147,7 +147,7 @@ final class TrainingRun {
       positive("--epochs", epochs);
       positive("--batch-size", batchSize);
       positive("--threads", threads);
-      int maxThreads = 4 * Runtime.getRuntime().availableProcessors();
+      int maxThreads = Parallel.maxThreads();
       if (threads > maxThreads) {
         throw bad("--threads", threads, "at most " + maxThreads + " (4 x the " + Runtime.getRuntime().availableProcessors()
             + " processors; more threads only wait for each other)");

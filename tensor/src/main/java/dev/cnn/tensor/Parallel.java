@@ -125,6 +125,11 @@ public final class Parallel {
     return DEFAULT_SPIN_MICROS;
   }
 
+  /** The most threads {@link #setThreads} accepts on this machine: 4 x the available processors. */
+  public static int maxThreads() {
+    return MAX_THREADS_PER_PROCESSOR * Runtime.getRuntime().availableProcessors();
+  }
+
   /** Number of threads a parallel region uses (the caller counts as one). */
   public static synchronized int threads() {
     return threads;
