@@ -58,6 +58,16 @@ public final class Cnn implements Runnable {
     CommandLine cmd = new CommandLine(new Cnn());
     cmd.setExecutionStrategy(parseResult -> {
       if (debugRequested(parseResult)) Log.setLevel(Log.Level.DEBUG);
+      if (!helpRequested(parseResult)) {
+        try {
+          checkEnvironment();
+        } catch (IllegalArgumentException e) {
+          PrintWriter err = parseResult.commandSpec().commandLine().getErr();
+          err.println("cnn: error: " + e.getMessage());
+          err.flush();
+          return 1;
+        }
+      }
       return new CommandLine.RunLast().execute(parseResult);
     });
     cmd.setExecutionExceptionHandler(Cnn::handleExecutionException);
@@ -101,6 +111,25 @@ public final class Cnn implements Runnable {
     }
     err.flush();
     return 1;
+  }
+
+  /**
+   * Reads the settings that come from the environment (CNN_KERNELS, CNN_LOG, CNN_THREADS and their
+   * -D properties) before a command starts, so that a bad one is reported at once (an error for
+   * the kernels; a warning and the default for the log level and the thread count), never after
+   * a run has claimed its directory or loaded its data.
+   */
+  static void checkEnvironment() {
+    Kernels.mode(); // throws IllegalArgumentException naming a bad cnn.kernels / CNN_KERNELS
+    Log.debug("kernels: " + Kernels.describe()); // Log's first use warns about a bad CNN_LOG
+    Parallel.threads(); // the pool's first use warns about a bad CNN_THREADS
+  }
+
+  private static boolean helpRequested(ParseResult parsed) {
+    for (ParseResult p = parsed; p != null; p = p.subcommand()) {
+      if (p.isUsageHelpRequested() || p.isVersionHelpRequested()) return true;
+    }
+    return false;
   }
 
   private static boolean debugRequested(ParseResult parsed) {

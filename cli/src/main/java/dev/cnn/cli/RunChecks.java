@@ -119,12 +119,16 @@ final class RunChecks {
     double budget = HEAP_SHARE * freeHeap - parameters;
     if (perSample * (double) batch > budget) {
       long fits = budget <= 0 ? 0 : (long) (budget / perSample);
+      double needed = perSample * (double) batch + parameters;
+      // More heap is worth suggesting only when it is within reach (a few times what Java has now).
+      long gigabytes = (long) Math.ceil(needed / HEAP_SHARE / (1L << 30)) + 1;
+      String moreHeap = needed / HEAP_SHARE <= 4.0 * Runtime.getRuntime().maxMemory()
+          ? ", or give Java more memory (e.g. CNN_JAVA_OPTS=-Xmx" + gigabytes + "g)" : "";
       throw new IllegalArgumentException(String.format(Locale.ROOT, "--batch-size %d: a training step of %s on %s"
-          + " images needs about %s (%s per image), and the Java heap has %s free; use --batch-size %s, or give"
-          + " Java more memory (e.g. CNN_JAVA_OPTS=-Xmx%dg)", c.batchSize(), c.model(),
-          shape(model.inputShape()), bytes(perSample * (double) batch + parameters), bytes(perSample), bytes(freeHeap),
-          fits >= 1 ? fits + " or less" : "1 with a smaller model or images (even one image does not fit)",
-          Math.max(2, (long) Math.ceil((perSample * (double) batch + parameters) / HEAP_SHARE / (1L << 30)) + 1)));
+          + " images needs about %s (%s per image), and the Java heap has %s free; use --batch-size %s%s",
+          c.batchSize(), c.model(), shape(model.inputShape()), bytes(needed), bytes(perSample), bytes(freeHeap),
+          fits >= 1 ? fits + " or less" : "1 with a smaller model or smaller images (even one image does not fit)",
+          moreHeap));
     }
   }
 
