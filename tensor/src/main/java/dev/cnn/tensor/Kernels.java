@@ -185,8 +185,8 @@ public final class Kernels {
       return new Decision(mode, bits, reason, null);
     }
 
+    /** A bad setting: not logged, since every use of the kernels throws {@code error} itself. */
     private static Decision failed(RuntimeException error) {
-      Log.warn(error.getMessage());
       return new Decision(KernelMode.SCALAR, 0, error.getMessage(), error);
     }
 
