@@ -27,6 +27,7 @@ import dev.cnn.optim.Optimizer;
 import dev.cnn.optim.Progress;
 import dev.cnn.optim.RmsProp;
 import dev.cnn.optim.Sgd;
+import dev.cnn.optim.TerminateOnDivergence;
 import dev.cnn.optim.TerminateOnNaN;
 import dev.cnn.optim.Trainer;
 import dev.cnn.tensor.Log;
@@ -373,6 +374,9 @@ final class TrainingRun {
 
     List<Callback> callbacks = new ArrayList<>();
     callbacks.add(new TerminateOnNaN());
+    TerminateOnDivergence divergence = new TerminateOnDivergence();
+    // A checkpoint from before this callback existed has no state for it: resume such a run without it.
+    if (resumed == null || resumed.callbackStates().containsKey(divergence.stateKey())) callbacks.add(divergence);
     EarlyStopping early = null;
     if (c.earlyStopping() > 0) {
       early = EarlyStopping.on(c.monitor()).patience(c.earlyStopping()).restoreBestWeights(true).build();
