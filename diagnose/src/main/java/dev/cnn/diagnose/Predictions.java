@@ -1,0 +1,95 @@
+package dev.cnn.diagnose;
+
+import dev.cnn.engine.Mode;
+import dev.cnn.engine.NoGrad;
+import dev.cnn.engine.Ops;
+import dev.cnn.engine.Variable;
+import dev.cnn.layers.Sequential;
+import dev.cnn.tensor.Batch;
+import dev.cnn.tensor.Tensor;
+import dev.cnn.tensor.Workspace;
+import java.util.Arrays;
+
+/**
+ * What a model says about each image of a labelled set, in the order the batches give them: the
+ * true label, the predicted class, its probability (the confidence) and the image's
+ * cross-entropy loss {@code -log p[label]}. The per-image view the diagnosis needs beyond a
+ * confusion matrix: calibration ({@link Calibration}), the highest-loss images, the confused pairs.
+ *
+ * @param labels true class of image i
+ * @param predicted arg-max class of image i
+ * @param confidence softmax probability of the predicted class, in (0, 1]
+ * @param loss {@code -log softmax(logits)[label]} of image i (natural log)
+ * @param classes k, the model's output count
+ */
+public record Predictions(int[] labels, int[] predicted, double[] confidence, double[] loss, int classes) {
+
+  /**
+   * Runs {@code model} in {@link Mode#EVAL}, without recording gradients, over every batch.
+   *
+   * @throws IllegalArgumentException when a label is outside the model's classes or there are no images
+   */
+  public static Predictions of(Sequential model, Iterable<Batch> batches) {
+    int k = model.outputShape()[0];
+    int n = 0;
+    int[] labels = new int[256], predicted = new int[256];
+    double[] confidence = new double[256], loss = new double[256];
+    try (NoGrad scope = NoGrad.enter()) {
+      for (Batch b : batches) {
+        if (n + b.size() > labels.length) {
+          int grown = Math.max(2 * labels.length, n + b.size());
+          labels = Arrays.copyOf(labels, grown);
+          predicted = Arrays.copyOf(predicted, grown);
+          confidence = Arrays.copyOf(confidence, grown);
+          loss = Arrays.copyOf(loss, grown);
+        }
+        try (Workspace step = Workspace.open()) {
+          Tensor p = Ops.softmax(model.forward(Variable.constant(b.inputs()), Mode.EVAL), 1).value();
+          for (int i = 0; i < b.size(); i++) {
+            int t = b.labels()[i];
+            if (t < 0 || t >= k) {
+              throw new IllegalArgumentException("predictions: label " + t + " is outside the model's " + k
+                  + " classes [0, " + k + ")");
+            }
+            int best = 0;
+            for (int c = 1; c < k; c++) if (p.get(i, c) > p.get(i, best)) best = c;
+            labels[n] = t;
+            predicted[n] = best;
+            confidence[n] = p.get(i, best);
+            loss[n] = -Math.log(Math.max(p.get(i, t), Double.MIN_NORMAL));
+            n++;
+          }
+        }
+      }
+    }
+    if (n == 0) throw new IllegalArgumentException("predictions: no images (the batches were empty)");
+    return new Predictions(Arrays.copyOf(labels, n), Arrays.copyOf(predicted, n), Arrays.copyOf(confidence, n),
+        Arrays.copyOf(loss, n), k);
+  }
+
+  /** Images predicted. */
+  public int size() {
+    return labels.length;
+  }
+
+  /** Whether image i was classified correctly. */
+  public boolean[] correct() {
+    boolean[] c = new boolean[labels.length];
+    for (int i = 0; i < c.length; i++) c[i] = labels[i] == predicted[i];
+    return c;
+  }
+
+  /** {@code confusion[t][p]}: images of true class t predicted as p. */
+  public int[][] confusion() {
+    int[][] m = new int[classes][classes];
+    for (int i = 0; i < labels.length; i++) m[labels[i]][predicted[i]]++;
+    return m;
+  }
+
+  /** Indices of the {@code count} images with the highest loss, highest first (ties by index). */
+  public int[] highestLoss(int count) {
+    return java.util.stream.IntStream.range(0, labels.length).boxed()
+        .sorted((a, b) -> loss[a] != loss[b] ? Double.compare(loss[b], loss[a]) : Integer.compare(a, b))
+        .limit(count).mapToInt(Integer::intValue).toArray();
+  }
+}
