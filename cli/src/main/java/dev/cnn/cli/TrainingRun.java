@@ -315,27 +315,12 @@ final class TrainingRun {
     } else if (c.resume() != null) {
       out.println("resuming " + c.resume() + ": it stopped before its first checkpoint; starting it from epoch 1");
     }
-    Rng rng = new Rng(c.seed());
-    Log.info("loading " + c.dataset());
-    DataChoice data = DataChoice.load(c.dataset(), c.dataDir(), c.imageSize(), c.seed());
-    Dataset train = data.train(), test = data.test();
-    List<String> names = train.classNames();
+    RunData d = RunData.of(c);
+    Dataset train = d.train(), validation = d.validation(), test = d.test();
+    List<String> names = d.names();
     int classes = names.size();
-
-    if (c.limitTrain() > 0) train = limit(train, c.limitTrain(), rng.split());
-    if (c.limitTest() > 0) test = limit(test, c.limitTest(), rng.split());
-    if (!c.subsample().isEmpty()) {
-      int[] keep = Splits.subsample(train.labels(), Splits.parseFractions(c.subsample(), names), rng.split());
-      train = train.subset(keep);
-    }
-    Dataset validation = null;
-    if (c.valSplit() > 0) {
-      Splits.Split s = Splits.stratified(train.labels(), c.valSplit(), rng.split());
-      validation = train.subset(s.validation());
-      train = train.subset(s.train());
-    }
-    int[] counts = ClassBalance.counts(train.labels(), classes);
-    RunChecks.data(c, data, train, validation, test, counts);
+    int[] counts = d.counts();
+    RunChecks.data(c, d.data(), train, validation, test, counts);
     Log.info(String.format(Locale.ROOT, "%s: %d training images (%s), %d validation, %d test; imbalance ratio %.1f",
         c.dataset(), train.size(), java.util.Arrays.toString(counts), validation == null ? 0 : validation.size(),
         test.size(), ClassBalance.imbalanceRatio(counts)));
@@ -423,6 +408,7 @@ final class TrainingRun {
     History.writeCsv(result.history(), c.out().resolve(HistoryWriter.CSV));
     History.writeJson(result.history(), c.out().resolve(HistoryWriter.JSON));
     ModelDir.saveClassNames(c.out(), names);
+    if (!result.diagnostics().isEmpty()) DiagnosticsFile.write(c.out(), result.diagnostics());
     Metrics.write(c.out().resolve(METRICS), eval, result.history(), bestEpoch, train.size(), c.seed(), c.asMap());
     out.println();
     out.println("wrote the model, history and metrics to " + c.out().toAbsolutePath());
@@ -449,6 +435,34 @@ final class TrainingRun {
 
   /** The metrics file of a finished run. */
   static final String METRICS = "metrics.json";
+
+  /** The data a run trains, validates and tests on, as its options make them. */
+  record RunData(DataChoice data, Dataset train, Dataset validation, Dataset test, List<String> names, int[] counts) {
+    /**
+     * Loads the dataset and applies --limit, --subsample and --val-split in the order and with
+     * the random draws of {@code cnn train}, so that {@code cnn diagnose} sees the run's own splits.
+     */
+    static RunData of(Config c) throws IOException {
+      Rng rng = new Rng(c.seed());
+      Log.info("loading " + c.dataset());
+      DataChoice data = DataChoice.load(c.dataset(), c.dataDir(), c.imageSize(), c.seed());
+      Dataset train = data.train(), test = data.test();
+      List<String> names = train.classNames();
+      if (c.limitTrain() > 0) train = limit(train, c.limitTrain(), rng.split());
+      if (c.limitTest() > 0) test = limit(test, c.limitTest(), rng.split());
+      if (!c.subsample().isEmpty()) {
+        int[] keep = Splits.subsample(train.labels(), Splits.parseFractions(c.subsample(), names), rng.split());
+        train = train.subset(keep);
+      }
+      Dataset validation = null;
+      if (c.valSplit() > 0) {
+        Splits.Split s = Splits.stratified(train.labels(), c.valSplit(), rng.split());
+        validation = train.subset(s.validation());
+        train = train.subset(s.train());
+      }
+      return new RunData(data, train, validation, test, names, ClassBalance.counts(train.labels(), names.size()));
+    }
+  }
 
   /** The checkpoint's directory inside --out. */
   static final String CHECKPOINT = "checkpoint";
