@@ -16,13 +16,20 @@ import java.util.Map;
  * {@code metrics.json}: {@code test_accuracy}, {@code test_loss}, {@code per_class} (label, name,
  * precision, recall, f1, support), {@code confusion_matrix} (rows = true class),
  * {@code epochs_run}, {@code best_epoch} (1-based), {@code seconds_per_epoch} (training only),
- * {@code images_per_second}, {@code seed} and {@code config}; written atomically.
+ * {@code images_per_second}, {@code seed}, {@code stop_reason} (only when training stopped early)
+ * and {@code config}; written atomically.
  */
 final class Metrics {
   private Metrics() {}
 
   static void write(Path file, Evaluation eval, List<EpochMetrics> history, int bestEpoch, int trainImages, long seed,
       Map<String, ?> config) throws IOException {
+    write(file, eval, history, bestEpoch, trainImages, seed, config, null);
+  }
+
+  /** As above, with why training stopped before its last epoch ({@code stop_reason}; null when it did not). */
+  static void write(Path file, Evaluation eval, List<EpochMetrics> history, int bestEpoch, int trainImages, long seed,
+      Map<String, ?> config, String stopReason) throws IOException {
     ObjectMapper mapper = new ObjectMapper();
     ObjectNode root = mapper.createObjectNode();
     root.put("test_accuracy", eval.accuracy());
@@ -52,6 +59,7 @@ final class Metrics {
     }
     root.put("images_per_second", total > 0 ? history.size() * (double) trainImages / total : 0);
     root.put("seed", seed);
+    if (stopReason != null) root.put("stop_reason", stopReason);
     root.set("config", mapper.valueToTree(config));
     byte[] bytes = (mapper.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n").getBytes(StandardCharsets.UTF_8);
     AtomicFiles.write(file, bytes);

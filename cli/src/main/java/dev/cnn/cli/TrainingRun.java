@@ -409,7 +409,8 @@ final class TrainingRun {
     History.writeJson(result.history(), c.out().resolve(HistoryWriter.JSON));
     ModelDir.saveClassNames(c.out(), names);
     if (!result.diagnostics().isEmpty()) DiagnosticsFile.write(c.out(), result.diagnostics());
-    Metrics.write(c.out().resolve(METRICS), eval, result.history(), bestEpoch, train.size(), c.seed(), c.asMap());
+    Metrics.write(c.out().resolve(METRICS), eval, result.history(), bestEpoch, train.size(), c.seed(), c.asMap(),
+        result.stopReason());
     out.println();
     out.println("wrote the model, history and metrics to " + c.out().toAbsolutePath());
     out.flush();
