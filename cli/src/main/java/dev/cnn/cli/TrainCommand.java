@@ -136,10 +136,14 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--diagnostics", description = "Record gradient norms and dead-ReLU fractions per epoch.")
   Boolean diagnostics;
 
+  @Option(names = "--no-report", description = "Skip the quick diagnosis printed at the end (cnn diagnose RUN"
+      + " gives the full one, with figures).")
+  Boolean noReport;
+
   @Override
   public Integer call() throws Exception {
     TrainingRun.Config config = TrainingRun.Config.from(this);
-    TrainingRun.run(config, spec.commandLine().getOut());
+    TrainingRun.run(config, spec.commandLine().getOut(), !Boolean.TRUE.equals(noReport));
     return 0;
   }
 

@@ -7,6 +7,10 @@ import dev.cnn.data.DataLoader;
 import dev.cnn.data.Dataset;
 import dev.cnn.data.Splits;
 import dev.cnn.data.WeightedSampler;
+import dev.cnn.diagnose.Diagnosis;
+import dev.cnn.diagnose.DiagnosisJson;
+import dev.cnn.diagnose.Finding;
+import dev.cnn.diagnose.RunEvidence;
 import dev.cnn.layers.Architectures;
 import dev.cnn.layers.CrossEntropyLoss;
 import dev.cnn.layers.Sequential;
@@ -232,6 +236,14 @@ final class TrainingRun {
       return m;
     }
 
+    /** The same run on another dataset (cnn diagnose --dataset); checked like the original. */
+    Config withData(String otherDataset, Path otherDataDir) {
+      return new Config(preset, otherDataset, otherDataDir != null ? otherDataDir : dataDir, imageSize, model, epochs,
+          batchSize, optimizer, lr, momentum, weightDecay, lrSchedule, classWeights, oversample, subsample, augment,
+          valSplit, earlyStopping, monitor, seed, threads, out, resume, diagnostics, limitTrain, limitTest, overwrite,
+          defaultOut);
+    }
+
     Config withOut(Path dir) {
       return new Config(preset, dataset, dataDir, imageSize, model, epochs, batchSize, optimizer, lr, momentum,
           weightDecay, lrSchedule, classWeights, oversample, subsample, augment, valSplit, earlyStopping, monitor, seed,
@@ -300,6 +312,15 @@ final class TrainingRun {
   record Result(Evaluation test, List<EpochMetrics> history, int bestEpoch, Path out) {}
 
   static Result run(Config c, PrintWriter out) throws IOException {
+    return run(c, out, true);
+  }
+
+  /**
+   * Trains, evaluates and writes the run; with {@code diagnose}, ends with the quick diagnosis
+   * (the findings that need no more than the history, the test confusion matrix and the class
+   * counts), printed and written to diagnosis.json.
+   */
+  static Result run(Config c, PrintWriter out, boolean diagnose) throws IOException {
     Parallel.setThreads(c.threads());
     if (c.resume() == null) RunDirectory.checkNewRun(c.out(), c.overwrite());
     Checkpoint.Loaded resumed = null;
@@ -411,6 +432,15 @@ final class TrainingRun {
     if (!result.diagnostics().isEmpty()) DiagnosticsFile.write(c.out(), result.diagnostics());
     Metrics.write(c.out().resolve(METRICS), eval, result.history(), bestEpoch, train.size(), c.seed(), c.asMap(),
         result.stopReason());
+    if (diagnose) {
+      RunEvidence evidence = new RunEvidence(names, result.history(), c.epochs(), result.stopReason(), counts,
+          eval.confusion(), result.diagnostics(), Double.NaN);
+      List<Finding> findings = Diagnosis.findings(evidence);
+      DiagnosisJson.write(c.out().resolve(DiagnoseCommand.DIAGNOSIS), evidence, findings);
+      out.println();
+      DiagnoseCommand.print(out, findings, c.asMap());
+      out.println("  (cnn diagnose " + c.out() + " adds calibration and the report with figures)");
+    }
     out.println();
     out.println("wrote the model, history and metrics to " + c.out().toAbsolutePath());
     out.flush();

@@ -1,0 +1,157 @@
+package dev.cnn.cli;
+
+import dev.cnn.data.DataLoader;
+import dev.cnn.diagnose.Calibration;
+import dev.cnn.diagnose.Diagnosis;
+import dev.cnn.diagnose.DiagnosisJson;
+import dev.cnn.diagnose.Finding;
+import dev.cnn.diagnose.Predictions;
+import dev.cnn.diagnose.RunEvidence;
+import dev.cnn.optim.EpochMetrics;
+import dev.cnn.optim.History;
+import dev.cnn.tensor.Parallel;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code cnn diagnose RUN}: why the run's model misclassifies. It rebuilds the run's splits from
+ * its saved options, predicts every test image, and turns the run's history, its test predictions
+ * and its class counts into findings ({@link Diagnosis}), each with its evidence, its advice and
+ * a {@code cnn train} line to try; it prints them, writes {@code RUN/diagnosis.json} and the
+ * HTML report.
+ */
+@Command(name = "diagnose", mixinStandardHelpOptions = true,
+    description = {"Say why a trained run misclassifies: class imbalance, over- or underfitting, too little"
+        + " training, a diverging or crawling learning rate, dead units, confusable classes, poor calibration;"
+        + " each finding with its evidence, its advice and a cnn train line to try.",
+        "Reads RUN (a 'cnn train --out' directory), rebuilds its training split and predicts its test split"
+            + " (the dataset the run used, unless --dataset is given); writes RUN/diagnosis.json and the report."})
+final class DiagnoseCommand implements Callable<Integer> {
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Parameters(paramLabel = "RUN", description = "The --out directory of a finished 'cnn train' run.")
+  Path run;
+
+  @Option(names = "--dataset", paramLabel = "NAME",
+      description = "Diagnose on another dataset with the same classes (default: the run's own).")
+  String dataset;
+
+  @Option(names = "--data-dir", paramLabel = "DIR", description = "Where to look first for fashion-mnist and mnist.")
+  Path dataDir;
+
+  @Option(names = "--out", paramLabel = "DIR", description = "Report directory (default RUN/report).")
+  Path out;
+
+  @Option(names = "--threads", paramLabel = "N", description = "Threads (default: the number of processors).")
+  Integer threads;
+
+  /** Reliability-diagram bins over the confidence [0, 1]. */
+  static final int CALIBRATION_BINS = 10;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter stdout = spec.commandLine().getOut();
+    RunFiles files = RunFiles.finished(run);
+    if (threads != null) {
+      if (threads < 1 || threads > Parallel.maxThreads()) {
+        throw new IllegalArgumentException("--threads " + threads + ": expected 1 to " + Parallel.maxThreads());
+      }
+      Parallel.setThreads(threads);
+    }
+    TrainingRun.Config c = files.config();
+    if (dataset != null || dataDir != null) c = c.withData(dataset != null ? dataset : c.dataset(), dataDir);
+    Path reportDir = out != null ? out : run.resolve("report");
+    RunDirectory.checkCreatable(reportDir, "--out " + reportDir);
+
+    ModelDir md = ModelDir.load(run);
+    TrainingRun.RunData d = TrainingRun.RunData.of(c);
+    if (!d.names().equals(md.classNames())) {
+      throw new IllegalArgumentException("the run's model predicts " + md.classNames().size() + " classes ("
+          + preview(md.classNames()) + ") but --dataset " + c.dataset() + " has " + d.names().size() + " ("
+          + preview(d.names()) + "); diagnose it on the dataset it was trained on, or one with the same classes");
+    }
+    Predictions predictions;
+    try (DataLoader test = DataLoader.builder(d.test()).batchSize(256).shuffle(false).build()) {
+      predictions = Predictions.of(md.model(), test);
+    }
+    Calibration.Reliability reliability = Calibration.of(predictions.confidence(), predictions.correct(),
+        CALIBRATION_BINS);
+    RunEvidence evidence = new RunEvidence(d.names(), files.history(), c.epochs(), files.stopReason(), d.counts(),
+        predictions.confusion(), DiagnosticsFile.read(run), reliability.ece());
+    List<Finding> findings = Diagnosis.findings(evidence);
+    print(stdout, findings, files.options());
+    DiagnosisJson.write(run.resolve(DIAGNOSIS), evidence, findings);
+    stdout.println();
+    stdout.println("wrote " + run.resolve(DIAGNOSIS).toAbsolutePath());
+    stdout.flush();
+    return 0;
+  }
+
+  /** The findings file in a run directory. */
+  static final String DIAGNOSIS = "diagnosis.json";
+
+  /** One line per finding, most severe first, each with the command to try. */
+  static void print(PrintWriter out, List<Finding> findings, Map<String, Object> options) {
+    long serious = findings.stream().filter(f -> f.severity() != dev.cnn.diagnose.Severity.INFO).count();
+    out.println(findings.isEmpty() ? "diagnosis: nothing found that explains the errors"
+        : String.format(Locale.ROOT, "diagnosis: %d finding%s (%d warning or critical)", findings.size(),
+            findings.size() == 1 ? "" : "s", serious));
+    for (Finding f : findings) {
+      out.println(String.format(Locale.ROOT, "  %-8s %s", f.severity().key(), f.title()));
+      if (!f.tryFlags().isEmpty()) out.println("           try: " + TryLine.of(options, f.tryFlags()));
+    }
+  }
+
+  private static String preview(List<String> names) {
+    return String.join(", ", names.subList(0, Math.min(4, names.size()))) + (names.size() > 4 ? ", ..." : "");
+  }
+
+  /** The files of a finished run that the diagnosis reads, checked with one message per problem. */
+  record RunFiles(Path dir, Map<String, Object> options, List<EpochMetrics> history, String stopReason) {
+    static RunFiles finished(Path dir) throws IOException {
+      String shown = "RUN " + dir;
+      if (!Files.isDirectory(dir)) {
+        throw new IllegalArgumentException(shown + ": no such directory; cnn diagnose takes the --out directory of a"
+            + " 'cnn train' run");
+      }
+      if (!Files.isRegularFile(dir.resolve(RunDirectory.OPTIONS))) {
+        throw new IllegalArgumentException(shown + ": not a run directory (no " + RunDirectory.OPTIONS + "); cnn"
+            + " diagnose takes the --out directory of a 'cnn train' run");
+      }
+      Map<String, Object> options = RunDirectory.readOptions(dir);
+      for (String f : List.of(TrainingRun.METRICS, ModelDir.WEIGHTS, "history.json")) {
+        if (!Files.isRegularFile(dir.resolve(f))) {
+          throw new IllegalArgumentException(shown + ": the run has not finished (no " + f + "); finish it with"
+              + " 'cnn train --resume " + dir + "', then diagnose it");
+        }
+      }
+      List<EpochMetrics> history;
+      String stop;
+      try {
+        history = History.parseJson(Files.readString(dir.resolve("history.json")));
+        var metrics = new com.fasterxml.jackson.databind.ObjectMapper().readTree(dir.resolve(TrainingRun.METRICS).toFile());
+        stop = metrics.hasNonNull("stop_reason") ? metrics.get("stop_reason").asText() : null;
+      } catch (IOException e) {
+        throw new IllegalArgumentException(shown + ": a damaged run file (" + e.getMessage() + "); train the run"
+            + " again");
+      }
+      if (history.isEmpty()) throw new IllegalArgumentException(shown + ": its history has no epochs");
+      return new RunFiles(dir, options, history, stop);
+    }
+
+    TrainingRun.Config config() throws IOException {
+      TrainCommand command = new TrainCommand();
+      command.resume = dir;
+      return TrainingRun.Config.from(command);
+    }
+  }
+}

@@ -1,0 +1,57 @@
+package dev.cnn.diagnose;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cnn.tensor.io.AtomicFiles;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * {@code diagnosis.json}: every finding with its id, severity, title, evidence, figure, advice and
+ * the flags to try, plus a summary; written atomically.
+ * <pre>{"format": "cnn-diagnosis", "version": 1,
+ *  "summary": {"findings": 2, "critical": 0, "warning": 1, "info": 1, "classes": 8, "epochs": 4},
+ *  "findings": [{"id": "class-imbalance", "severity": "warning", "title": "...", "evidence": {...},
+ *                "figure": "class-counts", "advice": "...", "try": ["--class-weights", "balanced"]}]}</pre>
+ */
+public final class DiagnosisJson {
+  private DiagnosisJson() {}
+
+  public static final String FORMAT = "cnn-diagnosis";
+
+  /** The document for these findings of this run. */
+  public static String text(RunEvidence e, List<Finding> findings) throws IOException {
+    ObjectMapper mapper = new ObjectMapper();
+    ObjectNode root = mapper.createObjectNode();
+    root.put("format", FORMAT);
+    root.put("version", 1);
+    ObjectNode summary = root.putObject("summary");
+    summary.put("findings", findings.size());
+    for (Severity s : new Severity[] {Severity.CRITICAL, Severity.WARNING, Severity.INFO}) {
+      summary.put(s.key(), findings.stream().filter(f -> f.severity() == s).count());
+    }
+    summary.put("classes", e.classNames().size());
+    summary.put("epochs", e.history().size());
+    if (!Double.isNaN(e.expectedCalibrationError())) summary.put("expected_calibration_error", e.expectedCalibrationError());
+    ArrayNode list = root.putArray("findings");
+    for (Finding f : findings) {
+      ObjectNode o = list.addObject();
+      o.put("id", f.kind().id());
+      o.put("severity", f.severity().key());
+      o.put("title", f.title());
+      o.set("evidence", mapper.valueToTree(f.evidence()));
+      o.put("figure", f.figure());
+      o.put("advice", f.advice());
+      ArrayNode t = o.putArray("try");
+      f.tryFlags().forEach(t::add);
+    }
+    return mapper.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n";
+  }
+
+  /** Writes {@link #text} to file, atomically. */
+  public static void write(Path file, RunEvidence e, List<Finding> findings) throws IOException {
+    AtomicFiles.writeString(file, text(e, findings));
+  }
+}
