@@ -73,12 +73,7 @@ final class DiagnoseCommand implements Callable<Integer> {
     RunDirectory.checkCreatable(reportDir, "--out " + reportDir);
 
     ModelDir md = ModelDir.load(run);
-    TrainingRun.RunData d = TrainingRun.RunData.of(c);
-    if (!d.names().equals(md.classNames())) {
-      throw new IllegalArgumentException("the run's model predicts " + md.classNames().size() + " classes ("
-          + preview(md.classNames()) + ") but --dataset " + c.dataset() + " has " + d.names().size() + " ("
-          + preview(d.names()) + "); diagnose it on the dataset it was trained on, or one with the same classes");
-    }
+    TrainingRun.RunData d = TrainingRun.RunData.of(c, md.classNames());
     Predictions predictions;
     try (DataLoader test = DataLoader.builder(d.test()).batchSize(256).shuffle(false).build()) {
       predictions = Predictions.of(md.model(), test);
@@ -109,10 +104,6 @@ final class DiagnoseCommand implements Callable<Integer> {
       out.println(String.format(Locale.ROOT, "  %-8s %s", f.severity().key(), f.title()));
       if (!f.tryFlags().isEmpty()) out.println("           try: " + TryLine.of(options, f.tryFlags()));
     }
-  }
-
-  private static String preview(List<String> names) {
-    return String.join(", ", names.subList(0, Math.min(4, names.size()))) + (names.size() > 4 ? ", ..." : "");
   }
 
   /** The files of a finished run that the diagnosis reads, checked with one message per problem. */

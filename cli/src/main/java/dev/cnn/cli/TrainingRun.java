@@ -474,11 +474,21 @@ final class TrainingRun {
      * the random draws of {@code cnn train}, so that {@code cnn diagnose} sees the run's own splits.
      */
     static RunData of(Config c) throws IOException {
+      return of(c, null);
+    }
+
+    /** As {@link #of(Config)}, refusing a dataset whose classes are not {@code expected} (a trained model's). */
+    static RunData of(Config c, List<String> expected) throws IOException {
       Rng rng = new Rng(c.seed());
       Log.info("loading " + c.dataset());
       DataChoice data = DataChoice.load(c.dataset(), c.dataDir(), c.imageSize(), c.seed());
       Dataset train = data.train(), test = data.test();
       List<String> names = train.classNames();
+      if (expected != null && !expected.equals(names)) {
+        throw new IllegalArgumentException("the run's model predicts " + expected.size() + " classes ("
+            + preview(expected) + ") but --dataset " + c.dataset() + " has " + names.size() + " (" + preview(names)
+            + "); use the dataset the run was trained on, or one with the same classes");
+      }
       if (c.limitTrain() > 0) train = limit(train, c.limitTrain(), rng.split());
       if (c.limitTest() > 0) test = limit(test, c.limitTest(), rng.split());
       if (!c.subsample().isEmpty()) {
@@ -493,6 +503,10 @@ final class TrainingRun {
       }
       return new RunData(data, train, validation, test, names, ClassBalance.counts(train.labels(), names.size()));
     }
+  }
+
+  private static String preview(List<String> names) {
+    return String.join(", ", names.subList(0, Math.min(4, names.size()))) + (names.size() > 4 ? ", ..." : "");
   }
 
   /** The checkpoint's directory inside --out. */

@@ -1,0 +1,108 @@
+package dev.cnn.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cnn.optim.Diagnostics;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** cnn diagnose on a planted fault, the files it writes, and one message for each bad RUN. */
+class DiagnoseCommandTest {
+  @TempDir static Path dir;
+  static Path imbalanced;
+  static CnnTest.Run trained;
+
+  /** Two of the eight shapes cut to 5% of their images, with diagnostics recorded. */
+  @BeforeAll
+  static void train() {
+    imbalanced = dir.resolve("imbalanced");
+    trained = CnnTest.run("train", "--limit", "2400,480", "--epochs", "3", "--threads", "2", "--diagnostics",
+        "--subsample", "circle=0.05,ring=0.05", "--out", imbalanced.toString());
+    assertEquals(0, trained.exitCode(), trained.err());
+  }
+
+  @Test
+  void trainEndsWithTheQuickDiagnosisAndItsTryLine() {
+    assertTrue(trained.out().contains("diagnosis: "), trained.out());
+    assertTrue(trained.out().contains("2 rare classes (circle, ring)"), trained.out());
+    assertTrue(trained.out().contains("try: cnn train --epochs 3 --subsample circle=0.05,ring=0.05 --limit 2400,480"
+        + " --class-weights balanced"), trained.out());
+  }
+
+  @Test
+  void diagnoseFindsThePlantedImbalanceAndWritesItsFindings() throws IOException {
+    CnnTest.Run r = CnnTest.run("diagnose", imbalanced.toString(), "--threads", "2");
+    assertEquals(0, r.exitCode(), r.err());
+    JsonNode d = new ObjectMapper().readTree(imbalanced.resolve("diagnosis.json").toFile());
+    assertEquals("cnn-diagnosis", d.get("format").asText());
+    JsonNode imbalance = null;
+    for (JsonNode f : d.get("findings")) {
+      for (String key : List.of("id", "severity", "title", "evidence", "figure", "advice", "try")) {
+        assertTrue(f.has(key), key + " missing in " + f);
+      }
+      if (f.get("id").asText().equals("class-imbalance")) imbalance = f;
+    }
+    assertTrue(imbalance != null, "no class-imbalance finding in " + d);
+    assertEquals("[\"circle\",\"ring\"]", imbalance.get("evidence").get("rare_classes").toString());
+    assertFalse(imbalance.get("severity").asText().equals("info"), imbalance.toString());
+    assertTrue(d.get("summary").has("expected_calibration_error"), "diagnose adds calibration: " + d.get("summary"));
+    // --diagnostics is written, and read back as it was recorded.
+    List<Diagnostics.Epoch> epochs = DiagnosticsFile.read(imbalanced);
+    assertEquals(3, epochs.size());
+    assertFalse(epochs.get(2).gradientNorms().isEmpty());
+    assertFalse(epochs.get(2).reluZeroFractions().isEmpty());
+  }
+
+  @Test
+  void aBadRunGetsOneMessageAndNothingIsWritten() throws IOException {
+    CnnTest.Run missing = CnnTest.run("diagnose", dir.resolve("nope").toString());
+    assertEquals(1, missing.exitCode());
+    assertTrue(missing.err().contains("no such directory"), missing.err());
+    Path notARun = Files.createDirectories(dir.resolve("not-a-run"));
+    CnnTest.Run none = CnnTest.run("diagnose", notARun.toString());
+    assertTrue(none.err().contains("not a run directory"), none.err());
+    Path unfinished = Files.createDirectories(dir.resolve("unfinished"));
+    Files.copy(imbalanced.resolve("run.json"), unfinished.resolve("run.json"));
+    CnnTest.Run partial = CnnTest.run("diagnose", unfinished.toString());
+    assertTrue(partial.err().contains("has not finished (no metrics.json)") && partial.err().contains("--resume"),
+        partial.err());
+    Path damaged = dir.resolve("damaged");
+    Files.createDirectories(damaged);
+    for (String f : List.of("run.json", "metrics.json", "model.safetensors", "model.json", "classes.json")) {
+      Files.copy(imbalanced.resolve(f), damaged.resolve(f));
+    }
+    Files.writeString(damaged.resolve("history.json"), "{\"epochs\": [");
+    CnnTest.Run broken = CnnTest.run("diagnose", damaged.toString());
+    assertTrue(broken.err().contains("damaged run file"), broken.err());
+    for (Path p : List.of(notARun, unfinished, damaged)) assertFalse(Files.exists(p.resolve("diagnosis.json")));
+    for (CnnTest.Run r : List.of(missing, none, partial, broken)) {
+      assertEquals(1, r.exitCode(), r.err());
+      assertFalse(r.err().contains("\tat "), r.err());
+    }
+  }
+
+  @Test
+  void aDatasetWithOtherClassesIsRefused() throws IOException {
+    Path folder = dir.resolve("two-classes");
+    for (String c : List.of("x", "y")) {
+      for (int i = 0; i < 6; i++) {
+        Path png = folder.resolve(c).resolve(i + ".png");
+        Files.createDirectories(png.getParent());
+        javax.imageio.ImageIO.write(new java.awt.image.BufferedImage(28, 28,
+            java.awt.image.BufferedImage.TYPE_BYTE_GRAY), "png", png.toFile());
+      }
+    }
+    CnnTest.Run r = CnnTest.run("diagnose", imbalanced.toString(), "--dataset", "folder:" + folder);
+    assertEquals(1, r.exitCode(), r.err());
+    assertTrue(r.err().contains("predicts 8 classes (circle, ring, square, frame, ...) but --dataset folder:"), r.err());
+  }
+}
