@@ -50,7 +50,11 @@ public final class Diagnosis {
   static final double OVERFIT_RISE = 0.1;
   /** ... together with training accuracy at least this much above validation accuracy. */
   static final double OVERFIT_GAP = 0.05;
-  /** Without validation data: training accuracy this much above test accuracy. */
+  /**
+   * Without validation data: training accuracy this much above test accuracy. With validation
+   * data, the same gap with the validation loss no longer improving (its best 3 or more epochs
+   * back) is overfitting too, even when the loss has not yet risen much.
+   */
   static final double OVERFIT_TEST_GAP = 0.15;
 
   /** The monitored loss still falling by more than this (relative) in the last epoch: more epochs would help. */
@@ -58,7 +62,7 @@ public final class Diagnosis {
 
   /** Oscillation: at least this many sign changes of the epoch-to-epoch loss change ... */
   static final int OSCILLATION_SIGN_CHANGES = 3;
-  /** ... each swing at least this share of the loss (smaller wiggles are batch noise). */
+  /** ... each swing at least this share of the first epoch's loss (smaller wiggles are batch noise). */
   static final double OSCILLATION_AMPLITUDE = 0.1;
 
   /** A ReLU layer with more than this share of zero outputs has mostly dead units. */
@@ -92,7 +96,14 @@ public final class Diagnosis {
     add(out, classImbalance(e));
     out.addAll(gradientFindings(e));
     add(out, confusableClasses(e));
-    add(out, poorCalibration(e));
+    Finding calibration = poorCalibration(e);
+    if (calibration != null && out.stream().anyMatch(f -> f.severity() != Severity.INFO)) {
+      // Diverged, crawling or imbalanced models are badly calibrated as a consequence: context, not a cause.
+      calibration = new Finding(calibration.kind(), Severity.INFO, calibration.title(), calibration.evidence(),
+          calibration.figure(), calibration.advice() + " Fix the findings above first: they make the confidences"
+              + " wrong too.", calibration.tryFlags());
+    }
+    add(out, calibration);
     out.sort(Comparator.comparing((Finding f) -> f.severity()).reversed()
         .thenComparing(f -> f.kind().ordinal()));
     return List.copyOf(out);
@@ -176,26 +187,32 @@ public final class Diagnosis {
       int best = 0;
       for (int i = 1; i < h.size(); i++) if (h.get(i).valLoss() < h.get(best).valLoss()) best = i;
       double bestLoss = h.get(best).valLoss(), gap = last.accuracy() - last.valAccuracy();
-      if (!(best <= h.size() - 3 && last.valLoss() > (1 + OVERFIT_RISE) * bestLoss && gap >= OVERFIT_GAP)) return null;
+      boolean rising = best <= h.size() - 3 && last.valLoss() > (1 + OVERFIT_RISE) * bestLoss && gap >= OVERFIT_GAP;
+      boolean stalledWithGap = best <= h.size() - 4 && gap >= OVERFIT_TEST_GAP;
+      if (!rising && !stalledWithGap) return null;
       ev.put("best_val_loss", bestLoss);
       ev.put("best_epoch", best + 1);
       ev.put("last_val_loss", last.valLoss());
       ev.put("train_accuracy", last.accuracy());
       ev.put("val_accuracy", last.valAccuracy());
-      return overfit(ev, String.format(Locale.ROOT, "Overfitting: validation loss rose %.0f%% after its best epoch (%d"
-          + " of %d) while training accuracy is %.0f points above validation", 100 * (last.valLoss() / bestLoss - 1),
+      return overfit(e, ev, String.format(Locale.ROOT, "Overfitting: validation loss is %.0f%% above its best (epoch"
+          + " %d of %d) while training accuracy is %.0f points above validation", 100 * (last.valLoss() / bestLoss - 1),
           best + 1, h.size(), 100 * gap));
     }
     double test = accuracy(e.testConfusion()), gap = last.accuracy() - test;
     if (gap < OVERFIT_TEST_GAP) return null;
     ev.put("train_accuracy", last.accuracy());
     ev.put("test_accuracy", test);
-    return overfit(ev, String.format(Locale.ROOT, "Overfitting: training accuracy %.0f%%, test accuracy %.0f%%",
+    return overfit(e, ev, String.format(Locale.ROOT, "Overfitting: training accuracy %.0f%%, test accuracy %.0f%%",
         100 * last.accuracy(), 100 * test));
   }
 
-  private static Finding overfit(Map<String, Object> ev, String title) {
-    return new Finding(Finding.Kind.OVERFITTING, Severity.WARNING, title, ev, Figures.LEARNING_CURVES,
+  private static Finding overfit(RunEvidence e, Map<String, Object> ev, String title) {
+    // Early stopping put back the best epoch's weights: the run overfitted, the model it kept did not.
+    boolean caught = e.stopReason() != null && e.stopReason().toLowerCase(Locale.ROOT).contains("early stopping");
+    if (caught) ev.put("stopped_by_early_stopping", true);
+    return new Finding(Finding.Kind.OVERFITTING, caught ? Severity.INFO : Severity.WARNING,
+        caught ? title + " (early stopping kept the best epoch)" : title, ev, Figures.LEARNING_CURVES,
         "The model memorises its training images instead of learning what generalises. Stop at the best epoch"
             + " (--early-stopping with --val-split), add augmentation (--augment), weight decay (--weight-decay) or"
             + " dropout, or train on more images.", List.of("--early-stopping", "5", "--augment", "shift=0.1"));
@@ -227,8 +244,8 @@ public final class Diagnosis {
     int changes = 0;
     for (int i = 2; i < h.size(); i++) {
       double d1 = h.get(i - 1).loss() - h.get(i - 2).loss(), d2 = h.get(i).loss() - h.get(i - 1).loss();
-      boolean big = Math.abs(d1) > OSCILLATION_AMPLITUDE * h.get(i - 1).loss()
-          && Math.abs(d2) > OSCILLATION_AMPLITUDE * h.get(i).loss();
+      double scale = h.get(0).loss(); // the untrained loss: late, small losses wiggle by large ratios
+      boolean big = Math.abs(d1) > OSCILLATION_AMPLITUDE * scale && Math.abs(d2) > OSCILLATION_AMPLITUDE * scale;
       if (big && Math.signum(d1) != Math.signum(d2)) changes++;
     }
     if (changes < OSCILLATION_SIGN_CHANGES) return null;
