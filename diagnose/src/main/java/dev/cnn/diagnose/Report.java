@@ -130,7 +130,7 @@ public final class Report {
     page.put("hasFindings", !findings.isEmpty());
     List<String> summary = new ArrayList<>();
     for (Severity s : List.of(Severity.CRITICAL, Severity.WARNING, Severity.INFO)) {
-      if (bySeverity[s.ordinal()] > 0) summary.add(bySeverity[s.ordinal()] + " " + s.key());
+      if (bySeverity[s.ordinal()] > 0) summary.add(bySeverity[s.ordinal()] + " " + s.key() + (bySeverity[s.ordinal()] > 1 ? "s" : ""));
     }
     page.put("summary", String.join(", ", summary));
 

@@ -2,7 +2,6 @@ package dev.cnn.diagnose;
 
 import dev.cnn.optim.Diagnostics;
 import dev.cnn.optim.EpochMetrics;
-import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.FontMetrics;
@@ -86,8 +85,9 @@ public final class ReportFigures {
           png(learningCurves(ev))));
     }
     out.add(new Rendered(Figures.CONFUSION_MATRIX, "Confusion matrix (test set)",
-        "Rows are the true classes, columns the predicted ones; each cell holds a count of test images and its"
-            + " colour is that count's share of its row. Dark cells off the diagonal are classes the model confuses.",
+        "Rows are the true classes, columns the predicted ones; each cell holds a count of test images. Blue on the"
+            + " diagonal is the share of the class recognised; red off it is the share taken for another class (full"
+            + " red at half the row). Red cells are the confusions to look at.",
         png(confusionMatrix(ev))));
     out.add(new Rendered(Figures.PER_CLASS, "Precision, recall and F1 per class",
         "For each class on the test set: precision (of the images predicted as the class, the share that are it),"
@@ -135,6 +135,7 @@ public final class ReportFigures {
     XYChart acc = xy(WIDTH / 2, 330, "Accuracy", "epoch", "accuracy");
     line(acc, "train", h, m -> m.accuracy(), TRAIN);
     line(acc, "validation", h, EpochMetrics::valAccuracy, VALIDATION);
+    acc.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE); // accuracy rises: the lower right is free
     XYChart lr = xy(WIDTH, 200, "Learning rate", "epoch", "rate");
     line(lr, "learning rate", h, EpochMetrics::learningRate, new Color(0x9467bd));
     if (best >= 0) {
@@ -214,7 +215,7 @@ public final class ReportFigures {
     int labelW = 0;
     for (String n : names) labelW = Math.max(labelW, lfm.stringWidth(shorten(n)));
     pg.dispose();
-    int left = 40 + labelW + 8, top = 50, legendW = 90;
+    int left = 40 + labelW + 8, top = 50, legendW = 110;
     int width = Math.max(500, left + k * cell + legendW), height = top + k * cell + labelW + 50;
     BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = img.createGraphics();
@@ -224,14 +225,14 @@ public final class ReportFigures {
     g.fillRect(0, 0, width, height);
     g.setColor(Color.BLACK);
     g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 15));
-    g.drawString("Test confusion matrix (colour: share of the true class's images)", 10, 22);
+    g.drawString("Test confusion matrix: counts; colour = share of the true class's images", 10, 22);
     boolean numbers = cell >= 22;
     for (int t = 0; t < k; t++) {
       int rowSum = 0;
       for (int n : m[t]) rowSum += n;
       for (int p = 0; p < k; p++) {
         double share = rowSum == 0 ? 0 : (double) m[t][p] / rowSum;
-        Color c = heat(share);
+        Color c = t == p ? heat(share) : errorHeat(share);
         int x = left + p * cell, y = top + t * cell;
         g.setColor(c);
         g.fillRect(x, y, cell, cell);
@@ -239,17 +240,11 @@ public final class ReportFigures {
         g.drawRect(x, y, cell, cell);
         if (numbers) {
           g.setFont(cellFont);
-          g.setColor(share > 0.5 ? Color.WHITE : Color.BLACK);
+          g.setColor(share > (t == p ? 0.5 : 0.25) ? Color.WHITE : Color.BLACK);
           String s = Integer.toString(m[t][p]);
           FontMetrics fm = g.getFontMetrics();
           g.drawString(s, x + (cell - fm.stringWidth(s)) / 2, y + (cell + fm.getAscent() - fm.getDescent()) / 2);
         }
-      }
-      if (k > 0) { // the diagonal outlined
-        g.setColor(new Color(0x2ca02c));
-        g.setStroke(new BasicStroke(2f));
-        g.drawRect(left + t * cell, top + t * cell, cell, cell);
-        g.setStroke(new BasicStroke(1f));
       }
     }
     g.setColor(Color.BLACK);
@@ -271,17 +266,24 @@ public final class ReportFigures {
     g.drawString("true class", 0, 0);
     g.setTransform(saved);
     g.drawString("predicted class", left + k * cell / 2 - 45, height - 12);
-    // Legend: the colour scale from 0 to 1.
-    int lx = left + k * cell + 30, lh = Math.max(60, Math.min(200, k * cell));
-    for (int i = 0; i < lh; i++) {
-      g.setColor(heat(1 - (double) i / (lh - 1)));
-      g.fillRect(lx, top + i, 16, 1);
-    }
-    g.setColor(Color.BLACK);
-    g.drawRect(lx, top, 16, lh);
+    // Legend: the two colour scales, correct (the diagonal) in blue and confused in red, 0 to 1.
+    int lx = left + k * cell + 16, lh = Math.max(60, Math.min(200, k * cell));
     g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
-    g.drawString("1.0", lx + 20, top + 10);
-    g.drawString("0.0", lx + 20, top + lh);
+    for (int j = 0; j < 2; j++) {
+      int x0 = lx + j * 24;
+      for (int i = 0; i < lh; i++) {
+        double v = 1 - (double) i / (lh - 1);
+        g.setColor(j == 0 ? heat(v) : errorHeat(v));
+        g.fillRect(x0, top + 14 + i, 16, 1);
+      }
+      g.setColor(Color.BLACK);
+      g.drawRect(x0, top + 14, 16, lh);
+    }
+    g.drawString("ok", lx + 1, top + 10);
+    g.drawString("err", lx + 23, top + 10);
+    g.drawString("ok 1", lx + 46, top + 24);
+    g.drawString("err .5+", lx + 46, top + 38);
+    g.drawString("0", lx + 46, top + 14 + lh);
     g.dispose();
     return img;
   }
@@ -291,6 +293,14 @@ public final class ReportFigures {
     double s = Math.max(0, Math.min(1, share));
     int r = (int) Math.round(255 + (8 - 255) * s), gr = (int) Math.round(255 + (48 - 255) * s),
         b = (int) Math.round(255 + (107 - 255) * s);
+    return new Color(r, gr, b);
+  }
+
+  /** White to dark red, for the confusions off the diagonal; saturates at half the row, so a 20% confusion shows. */
+  private static Color errorHeat(double share) {
+    double s = Math.max(0, Math.min(1, 2 * share));
+    int r = (int) Math.round(255 + (165 - 255) * s), gr = (int) Math.round(255 + (15 - 255) * s),
+        b = (int) Math.round(255 + (21 - 255) * s);
     return new Color(r, gr, b);
   }
 
@@ -359,6 +369,7 @@ public final class ReportFigures {
     c.getStyler().setYAxisMin(0.0);
     c.getStyler().setYAxisMax(1.0);
     XYSeries diag = c.addSeries("perfect calibration", new double[] {0, 1}, new double[] {0, 1});
+    c.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW); // over-confidence is below the diagonal
     diag.setLineColor(PERFECT);
     diag.setLineStyle(SeriesLines.DASH_DASH);
     diag.setMarker(SeriesMarkers.NONE);

@@ -57,6 +57,8 @@ class ReportTest {
       assertEquals(srcs.size() + 1, s.count(), "the page and its figures, nothing else (no temporary files)");
     }
     assertTrue(total < 5_000_000, "report is " + total + " bytes; expected under 5 MB");
+    String keep = System.getProperty("cnn.report.out"); // -Dcnn.report.out=DIR: also write it there, to look at
+    if (keep != null && !keep.isBlank()) Report.write(Path.of(keep), ReportFixture.inputs(true));
     for (String id : List.of(Figures.LEARNING_CURVES, Figures.CONFUSION_MATRIX, Figures.PER_CLASS,
         Figures.CLASS_COUNTS, Figures.RELIABILITY, Figures.GRADIENTS, Figures.DEAD_RELUS)) {
       assertTrue(srcs.contains(id + ".png"), id);
