@@ -6,6 +6,8 @@ import dev.cnn.diagnose.Diagnosis;
 import dev.cnn.diagnose.DiagnosisJson;
 import dev.cnn.diagnose.Finding;
 import dev.cnn.diagnose.Predictions;
+import dev.cnn.diagnose.Report;
+import dev.cnn.diagnose.ReportInputs;
 import dev.cnn.diagnose.RunEvidence;
 import dev.cnn.optim.EpochMetrics;
 import dev.cnn.optim.History;
@@ -84,11 +86,28 @@ final class DiagnoseCommand implements Callable<Integer> {
         predictions.confusion(), DiagnosticsFile.read(run), reliability.ece());
     List<Finding> findings = Diagnosis.findings(evidence);
     print(stdout, findings, files.options());
+    Map<String, Object> shownConfig = new java.util.LinkedHashMap<>();
+    for (String key : List.of("dataset", "model", "epochs", "batch_size", "optimizer", "lr", "lr_schedule",
+        "class_weights", "oversample", "subsample", "augment", "val_split", "early_stopping", "seed")) {
+      shownConfig.put(key, files.options().get(key));
+    }
+    Path index = Report.write(reportDir, ReportInputs.builder(evidence, findings)
+        .runName(run.toAbsolutePath().normalize().getFileName().toString())
+        .config(shownConfig)
+        .trainCommand(TryLine.without(files.options(),
+            findings.stream().flatMap(f -> f.tryFlags().stream()).toList()))
+        .reliability(reliability.ece(), reliability.binConfidence(), reliability.binAccuracy(), reliability.binCounts())
+        .testCounts(counts(d.test(), d.names().size()))
+        .build());
     DiagnosisJson.write(run.resolve(DIAGNOSIS), evidence, findings);
     stdout.println();
-    stdout.println("wrote " + run.resolve(DIAGNOSIS).toAbsolutePath());
+    stdout.println("wrote " + run.resolve(DIAGNOSIS).toAbsolutePath() + " and the report " + index.toAbsolutePath());
     stdout.flush();
     return 0;
+  }
+
+  private static int[] counts(dev.cnn.data.Dataset d, int classes) {
+    return dev.cnn.data.ClassBalance.counts(d.labels(), classes);
   }
 
   /** The findings file in a run directory. */

@@ -71,6 +71,28 @@ final class TryLine {
     return line.toString();
   }
 
+  /**
+   * The run's own command line without the given flags (and the flags they exclude): the base a
+   * report appends each finding's flags to, so that no flag appears twice.
+   */
+  static String without(Map<String, Object> saved, java.util.Collection<String> flags) {
+    List<String> drop = new ArrayList<>();
+    for (String f : flags) {
+      if (!f.startsWith("--")) continue;
+      drop.add(f);
+      if (EXCLUSIVE.containsKey(f)) drop.add(EXCLUSIVE.get(f));
+    }
+    String line = of(saved, List.of());
+    StringBuilder out = new StringBuilder("cnn train");
+    String[] words = line.substring("cnn train".length()).trim().split(" (?=--)");
+    for (String w : words) {
+      if (w.isEmpty()) continue;
+      String flag = w.split(" ", 2)[0];
+      if (!drop.contains(flag)) out.append(' ').append(w);
+    }
+    return out.toString();
+  }
+
   /** What {@code cnn train [--preset P]} with no other option would run with. */
   private static Map<String, Object> baseline(String preset) {
     TrainCommand command = new TrainCommand();

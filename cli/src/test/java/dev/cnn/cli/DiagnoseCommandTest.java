@@ -55,6 +55,13 @@ class DiagnoseCommandTest {
     assertEquals("[\"circle\",\"ring\"]", imbalance.get("evidence").get("rare_classes").toString());
     assertFalse(imbalance.get("severity").asText().equals("info"), imbalance.toString());
     assertTrue(d.get("summary").has("expected_calibration_error"), "diagnose adds calibration: " + d.get("summary"));
+    Path index = imbalanced.resolve("report").resolve("index.html");
+    assertTrue(Files.isRegularFile(index), "no report");
+    String html = Files.readString(index);
+    assertTrue(html.contains("circle") && html.contains("--class-weights balanced"), "the report names the finding");
+    for (String png : List.of("learning-curves.png", "confusion-matrix.png", "class-counts.png", "reliability.png")) {
+      assertTrue(Files.size(imbalanced.resolve("report").resolve(png)) > 1000, png);
+    }
     // --diagnostics is written, and read back as it was recorded.
     List<Diagnostics.Epoch> epochs = DiagnosticsFile.read(imbalanced);
     assertEquals(3, epochs.size());

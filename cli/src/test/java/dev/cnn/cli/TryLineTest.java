@@ -35,4 +35,10 @@ class TryLineTest {
         TryLine.of(run, List.of("--class-weights", "balanced")));
     assertEquals("cnn train --oversample", TryLine.of(saved("--class-weights", "balanced"), List.of("--oversample")));
   }
+
+  @Test
+  void theReportsBaseLineLeavesOutTheFlagsTheFindingsSet() {
+    Map<String, Object> run = saved("--oversample", "--epochs", "9", "--lr", "0.01");
+    assertEquals("cnn train --epochs 9", TryLine.without(run, List.of("--class-weights", "balanced", "--lr", "0.001")));
+  }
 }
