@@ -64,9 +64,7 @@ final class DiagnoseCommand implements Callable<Integer> {
     PrintWriter stdout = spec.commandLine().getOut();
     RunFiles files = RunFiles.finished(run);
     if (threads != null) {
-      if (threads < 1 || threads > Parallel.maxThreads()) {
-        throw new IllegalArgumentException("--threads " + threads + ": expected 1 to " + Parallel.maxThreads());
-      }
+      RunChecks.threads(threads);
       Parallel.setThreads(threads);
     }
     TrainingRun.Config c = files.config();

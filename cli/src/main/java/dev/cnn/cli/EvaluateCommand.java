@@ -46,11 +46,7 @@ final class EvaluateCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     java.io.PrintWriter stdout = spec.commandLine().getOut();
     if (threads != null) {
-      int max = Parallel.maxThreads();
-      if (threads < 1 || threads > max) {
-        throw new IllegalArgumentException("--threads " + threads + ": expected 1 to " + max + " (4 x the "
-            + Runtime.getRuntime().availableProcessors() + " processors)");
-      }
+      RunChecks.threads(threads);
       Parallel.setThreads(threads);
     }
     if (imageSize < 0) throw new IllegalArgumentException("--image-size " + imageSize + ": expected a size >= 1");

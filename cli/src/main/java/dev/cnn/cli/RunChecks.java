@@ -2,6 +2,7 @@ package dev.cnn.cli;
 
 import dev.cnn.data.Dataset;
 import dev.cnn.layers.Sequential;
+import dev.cnn.tensor.Parallel;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -27,6 +28,18 @@ final class RunChecks {
 
   /** The share of the free heap a step may plan to use; the rest is for the data and the collector. */
   static final double HEAP_SHARE = 0.8;
+
+  /**
+   * The {@code --threads} value of any command: 1 to {@link Parallel#maxThreads()} (4 x the
+   * processors; more threads only wait for each other).
+   */
+  static void threads(int n) {
+    if (n < 1 || n > Parallel.maxThreads()) {
+      throw new IllegalArgumentException("--threads " + n + ": expected 1 to " + Parallel.maxThreads() + " (at most 4"
+          + " x the " + Runtime.getRuntime().availableProcessors() + " processors; more threads only wait for each"
+          + " other)");
+    }
+  }
 
   /** The splits: classes, empty splits, sizes. {@code counts} are the training images per class. */
   static void data(TrainingRun.Config c, DataChoice data, Dataset train, Dataset validation, Dataset test,

@@ -151,12 +151,7 @@ final class TrainingRun {
     private void check(TrainCommand given) {
       positive("--epochs", epochs);
       positive("--batch-size", batchSize);
-      positive("--threads", threads);
-      int maxThreads = Parallel.maxThreads();
-      if (threads > maxThreads) {
-        throw bad("--threads", threads, "at most " + maxThreads + " (4 x the " + Runtime.getRuntime().availableProcessors()
-            + " processors; more threads only wait for each other)");
-      }
+      RunChecks.threads(threads);
       if (imageSize < 0) throw bad("--image-size", imageSize, "a size in pixels >= 1");
       if (given.imageSize != null && !dataset.startsWith("folder:") && !dataset.equals("shapes")) {
         throw new IllegalArgumentException("--image-size " + imageSize + ": " + dataset + " images are 28 x 28 and are"

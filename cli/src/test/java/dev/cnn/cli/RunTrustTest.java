@@ -168,7 +168,8 @@ class RunTrustTest {
     assertRefused(train("--dataset", "folder:" + dir, "--image-size", "40000", "--out", out), "--image-size 40000",
         "at most 26754");
     int max = 4 * Runtime.getRuntime().availableProcessors();
-    assertRefused(train("--threads", "10000", "--out", out), "--threads 10000", "at most " + max);
+    assertRefused(train("--threads", "10000", "--out", out), "--threads 10000", "expected 1 to " + max);
+    assertRefused(CnnTest.run("evaluate", "--model", out, "--threads", "10000"), "--threads 10000", "expected 1 to " + max);
     assertRefused(train("--limit", "5", "--out", out), "--limit 5", "8 classes", "--limit 8 or more");
     assertRefused(train("--limit", "0", "--out", out), "--limit 0");
     assertFalse(Files.exists(Path.of(out)), "a refused run left its directory behind");
