@@ -1,10 +1,12 @@
 package dev.cnn.cli;
 
+import dev.cnn.data.AugmentationSpec;
 import dev.cnn.data.DataLoader;
 import dev.cnn.diagnose.Calibration;
 import dev.cnn.diagnose.Diagnosis;
 import dev.cnn.diagnose.DiagnosisJson;
 import dev.cnn.diagnose.Finding;
+import dev.cnn.diagnose.Gallery;
 import dev.cnn.diagnose.Predictions;
 import dev.cnn.diagnose.Report;
 import dev.cnn.diagnose.ReportInputs;
@@ -89,14 +91,18 @@ final class DiagnoseCommand implements Callable<Integer> {
         "class_weights", "oversample", "subsample", "augment", "val_split", "early_stopping", "seed")) {
       shownConfig.put(key, files.options().get(key));
     }
-    Path index = Report.write(reportDir, ReportInputs.builder(evidence, findings)
+    ReportInputs.Builder report = ReportInputs.builder(evidence, findings)
         .runName(run.toAbsolutePath().normalize().getFileName().toString())
         .config(shownConfig)
         .trainCommand(TryLine.without(files.options(),
             findings.stream().flatMap(f -> f.tryFlags().stream()).toList()))
         .reliability(reliability.ece(), reliability.binConfidence(), reliability.binAccuracy(), reliability.binCounts())
         .testCounts(counts(d.test(), d.names().size()))
-        .build());
+        .galleries(Gallery.standard(predictions, d.test()));
+    if (!c.augment().isEmpty()) {
+      report.augmentation(d.train(), AugmentationSpec.parse(c.augment(), d.train()), c.augment(), c.seed());
+    }
+    Path index = Report.write(reportDir, report.build());
     DiagnosisJson.write(run.resolve(DIAGNOSIS), evidence, findings);
     stdout.println();
     stdout.println("wrote " + run.resolve(DIAGNOSIS).toAbsolutePath() + " and the report " + index.toAbsolutePath());

@@ -62,6 +62,10 @@ class DiagnoseCommandTest {
     for (String png : List.of("learning-curves.png", "confusion-matrix.png", "class-counts.png", "reliability.png")) {
       assertTrue(Files.size(imbalanced.resolve("report").resolve(png)) > 1000, png);
     }
+    assertTrue(html.contains("id=\"highest-loss\""), "the highest-loss gallery");
+    assertTrue(Files.isRegularFile(imbalanced.resolve("report/gallery/highest-loss-1.png")), "its first image");
+    assertTrue(html.contains("class=\"gallery\" id=\"confused-"), "a confused pair's row");
+    assertFalse(Files.exists(imbalanced.resolve("report/augmentation.png")), "no augmentation, no preview");
     // --diagnostics is written, and read back as it was recorded.
     List<Diagnostics.Epoch> epochs = DiagnosticsFile.read(imbalanced);
     assertEquals(3, epochs.size());
@@ -95,6 +99,32 @@ class DiagnoseCommandTest {
       assertEquals(1, r.exitCode(), r.err());
       assertFalse(r.err().contains("\tat "), r.err());
     }
+  }
+
+  /** A folder dataset trained with augmentation: the report previews it, and the galleries name the files. */
+  @Test
+  void aFolderRunWithAugmentationGetsThePreviewAndFileNames() throws IOException {
+    Path folder = dir.resolve("three-classes");
+    for (int c = 0; c < 3; c++) {
+      for (int i = 0; i < 20; i++) {
+        java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(12, 12,
+            java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
+        for (int y = 0; y < 12; y++) for (int x = 0; x < 12; x++) img.getRaster().setSample(x, y, 0, (x * (c + 1) + y * i) % 256);
+        Path png = folder.resolve("kind-" + c).resolve("img-" + i + ".png");
+        Files.createDirectories(png.getParent());
+        javax.imageio.ImageIO.write(img, "png", png.toFile());
+      }
+    }
+    Path run = dir.resolve("augmented");
+    CnnTest.Run t = CnnTest.run("train", "--dataset", "folder:" + folder, "--epochs", "1", "--threads", "2",
+        "--augment", "hflip,shift=0.1", "--no-report", "--out", run.toString());
+    assertEquals(0, t.exitCode(), t.err());
+    CnnTest.Run r = CnnTest.run("diagnose", run.toString(), "--threads", "2");
+    assertEquals(0, r.exitCode(), r.err());
+    String html = Files.readString(run.resolve("report/index.html"));
+    assertTrue(Files.size(run.resolve("report/augmentation.png")) > 500, "augmentation preview");
+    assertTrue(html.contains("--augment hflip,shift&#61;0.1"), "its caption names the run's augmentation (= escaped)");
+    assertTrue(html.contains(folder.resolve("kind-").toString()), "gallery cells show the image files");
   }
 
   @Test

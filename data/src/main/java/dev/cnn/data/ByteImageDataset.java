@@ -2,6 +2,7 @@ package dev.cnn.data;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Images held in memory as unsigned bytes, one byte per pixel and channel, converted to floats
@@ -24,6 +25,7 @@ public final class ByteImageDataset implements Dataset {
   private final int[] shape;
   private final int sampleSize;
   private final List<String> classNames;
+  private final String sourceFile;
 
   /**
    * @param pixels {@code labels.length * prod(shape)} unsigned bytes, not copied (the caller
@@ -34,6 +36,16 @@ public final class ByteImageDataset implements Dataset {
    * @throws IllegalArgumentException if the sizes disagree or a label is out of range
    */
   public ByteImageDataset(byte[] pixels, int[] labels, int[] shape, List<String> classNames) {
+    this(pixels, labels, shape, classNames, null);
+  }
+
+  /**
+   * As {@link #ByteImageDataset(byte[], int[], int[], List)}, for images read from one file:
+   * sample i's {@link #source} is {@code "<sourceFile> #<i>"}.
+   *
+   * @param sourceFile the file's name as a person would look for it, or null (no source)
+   */
+  public ByteImageDataset(byte[] pixels, int[] labels, int[] shape, List<String> classNames, String sourceFile) {
     if (shape.length != 3) {
       throw new IllegalArgumentException("ByteImageDataset: sample shape " + Arrays.toString(shape)
           + "; expected [C, H, W]");
@@ -65,6 +77,12 @@ public final class ByteImageDataset implements Dataset {
     this.classNames = List.copyOf(classNames);
     this.pixels = pixels;
     this.labels = labels;
+    this.sourceFile = sourceFile;
+  }
+
+  @Override
+  public Optional<String> source(int i) {
+    return sourceFile == null ? Optional.empty() : Optional.of(sourceFile + " #" + i);
   }
 
   @Override

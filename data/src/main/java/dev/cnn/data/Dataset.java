@@ -1,6 +1,7 @@
 package dev.cnn.data;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A finite, indexed collection of labelled samples of one shape ({@code [C, H, W]} for images),
@@ -25,6 +26,15 @@ public interface Dataset {
    * starting at {@code offset}.
    */
   void read(int i, float[] dst, int offset);
+
+  /**
+   * Where sample i comes from, for a person who wants to find it: the image file of an
+   * {@link ImageFolder}, the file and record number of an IDX set ({@code t10k-images-idx3-ubyte #17},
+   * counting from 0); empty for data made in memory.
+   */
+  default Optional<String> source(int i) {
+    return Optional.empty();
+  }
 
   /** The number of classes. */
   default int classes() {

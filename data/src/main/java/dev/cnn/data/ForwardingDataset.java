@@ -1,6 +1,7 @@
 package dev.cnn.data;
 
 import java.util.List;
+import java.util.Optional;
 
 /** A dataset that answers every {@link Dataset} question from another one and adds its own details. */
 abstract class ForwardingDataset implements Dataset {
@@ -43,5 +44,10 @@ abstract class ForwardingDataset implements Dataset {
   @Override
   public void read(int i, float[] dst, int offset) {
     base.read(i, dst, offset);
+  }
+
+  @Override
+  public Optional<String> source(int i) {
+    return base.source(i);
   }
 }

@@ -47,7 +47,8 @@ public final class Idx {
 
   /**
    * Reads an images file and its labels file into a dataset of shape {@code [1, rows, cols]},
-   * pixels scaled to [0, 1] on read.
+   * pixels scaled to [0, 1] on read. Sample i's {@link Dataset#source} is the images file's name
+   * and i, e.g. {@code t10k-images-idx3-ubyte #17}.
    *
    * @param classNames indexed by label; every label must be below {@code classNames.size()}
    * @throws IOException naming the file: missing, unreadable, wrong magic, bad dimensions,
@@ -71,7 +72,8 @@ public final class Idx {
             + "; expected a labels file for these classes");
       }
     }
-    return new ByteImageDataset(im.pixels(), lab, new int[] {1, im.rows(), im.cols()}, classNames);
+    return new ByteImageDataset(im.pixels(), lab, new int[] {1, im.rows(), im.cols()}, classNames,
+        images.getFileName().toString());
   }
 
   /** Reads an IDX images file ({@code 0x00000803}); see the class comment for the checks. */

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 import javax.imageio.ImageIO;
 
 /**
@@ -496,6 +497,12 @@ public final class ImageFolder extends ForwardingDataset {
   /** The file sample i was read from. */
   public Path file(int i) {
     return files.get(i);
+  }
+
+  /** The file sample i was read from, as a path string. */
+  @Override
+  public Optional<String> source(int i) {
+    return Optional.of(files.get(i).toString());
   }
 
   /** The number of unreadable files left out (always 0 unless skipping was asked for). */

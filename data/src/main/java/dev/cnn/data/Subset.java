@@ -1,6 +1,7 @@
 package dev.cnn.data;
 
 import java.util.List;
+import java.util.Optional;
 
 /** A view of some samples of a dataset, by index (repeats allowed). */
 final class Subset implements Dataset {
@@ -40,5 +41,10 @@ final class Subset implements Dataset {
   @Override
   public void read(int i, float[] dst, int offset) {
     base.read(indices[i], dst, offset);
+  }
+
+  @Override
+  public Optional<String> source(int i) {
+    return base.source(indices[i]);
   }
 }

@@ -35,7 +35,7 @@ class AugmentationPreviewTest {
       AugmentationPreview.renderPng(data, Augmentation.parse("rotate=15,shift=0.1,hflip,erase=0.5"), 3, 4, 99, png);
       BufferedImage img = ImageIO.read(png.toFile());
       assertNotNull(img, "decodes as an image");
-      int s = AugmentationPreview.scale(28, 20);
+      int s = SampleImage.scale(28, 20);
       assertEquals(4, s); // ceil(96 / 28)
       int g = AugmentationPreview.GAP;
       assertEquals(5 * (20 * s + g) + g, img.getWidth());
@@ -46,9 +46,9 @@ class AugmentationPreviewTest {
         for (int r = 0; r < 28 * s; r++) {
           for (int col = 0; col < 20 * s; col++) {
             int p = (r / s) * 20 + col / s;
-            int red = AugmentationPreview.toByte(x[p]);
-            int green = c == 3 ? AugmentationPreview.toByte(x[28 * 20 + p]) : red;
-            int blue = c == 3 ? AugmentationPreview.toByte(x[2 * 28 * 20 + p]) : red;
+            int red = SampleImage.toByte(x[p]);
+            int green = c == 3 ? SampleImage.toByte(x[28 * 20 + p]) : red;
+            int blue = c == 3 ? SampleImage.toByte(x[2 * 28 * 20 + p]) : red;
             int rgb = img.getRGB(g + col, g + i * (28 * s + g) + r) & 0xffffff;
             assertEquals((red << 16) | (green << 8) | blue, rgb, "sample " + i + " at (" + r + ", " + col + ")");
           }
@@ -70,7 +70,7 @@ class AugmentationPreviewTest {
     AugmentationPreview.renderPng(data, aug, 2, 2, 5, b);
     assertTrue(java.util.Arrays.equals(Files.readAllBytes(a), Files.readAllBytes(b)), "same seed, same file");
     BufferedImage img = ImageIO.read(a.toFile());
-    int s = AugmentationPreview.scale(10, 10);
+    int s = SampleImage.scale(10, 10);
     int g = AugmentationPreview.GAP;
     int differ = 0;
     for (int r = 0; r < 10 * s; r++)

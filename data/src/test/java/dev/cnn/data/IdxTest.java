@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -45,6 +46,19 @@ class IdxTest {
         assertEquals((pixels[20 + k] & 0xFF) / 255f, buf[2 + k], "pixel " + k);
       }
     }
+  }
+
+  @Test
+  void eachImageNamesItsFileAndRecordAndSubsetsKeepTheOriginalNumber() throws IOException {
+    Path images = IdxFiles.write(dir.resolve("t10k-images-idx3-ubyte"), IdxFiles.images(3, 2, 2, IdxFiles.pattern(3, 2, 2)));
+    Path labels = IdxFiles.write(dir.resolve("t10k-labels-idx1-ubyte"), IdxFiles.labels(0, 1, 0));
+    Dataset d = Idx.read(images, labels, List.of("a", "b"));
+    assertEquals(Optional.of("t10k-images-idx3-ubyte #2"), d.source(2));
+    Dataset sub = d.subset(new int[] {2, 0});
+    assertEquals(Optional.of("t10k-images-idx3-ubyte #2"), sub.source(0), "a subset names the original record");
+    assertEquals(Optional.of("t10k-images-idx3-ubyte #0"), sub.source(1));
+    assertEquals(Optional.empty(), new ArrayDataset(new float[4], new int[1], new int[] {1, 2, 2},
+        List.of("a")).source(0), "data made in memory has no source");
   }
 
   @Test

@@ -14,6 +14,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -76,6 +77,15 @@ class ImageFolderTest {
     float[] expected = {0, 128, 255, 1, 2, 3};
     for (int k = 0; k < 6; k++) assertEquals(expected[k] / 255f, s[k], "pixel " + k); // stored values, no gamma change
     assertEquals(0, ds.skipped());
+  }
+
+  @Test
+  void eachImageNamesItsFileAlsoThroughSubsets() throws IOException {
+    Path second = gray(root.resolve("b/2.png"), fill(2, 3, 20));
+    Path first = gray(root.resolve("a/x.png"), fill(2, 3, 10));
+    ImageFolder ds = ImageFolder.builder(root).load();
+    assertEquals(Optional.of(first.toString()), ds.source(0));
+    assertEquals(Optional.of(second.toString()), ds.subset(new int[] {1}).source(0));
   }
 
   @Test

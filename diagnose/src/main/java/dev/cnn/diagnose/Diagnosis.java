@@ -376,7 +376,7 @@ public final class Diagnosis {
     ev.put("share_of_errors", (double) bestCount / errors);
     return new Finding(Finding.Kind.CONFUSABLE_CLASSES, Severity.INFO, String.format(Locale.ROOT,
         "%s and %s are confused: %d errors, %.0f%% of all test errors", a, b, bestCount, 100.0 * bestCount / errors),
-        ev, Figures.CONFUSION_MATRIX, "Most errors come from this one pair. Look at its examples: if the images are"
+        ev, Figures.confusedPair(bestA, bestB), "Most errors come from this one pair. Look at its examples: if the images are"
             + " ambiguous, more (or cleaner) labelled examples of both classes help more than a larger model.",
         List.of());
   }

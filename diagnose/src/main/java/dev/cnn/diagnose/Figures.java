@@ -1,6 +1,9 @@
 package dev.cnn.diagnose;
 
-/** The ids of the report's figures, which findings refer to ({@link Finding#figure()}); each is also its PNG's base name. */
+/**
+ * The ids of the report's figures and galleries, which findings refer to ({@link Finding#figure()}); a
+ * figure's id is also its PNG's base name.
+ */
 public final class Figures {
   private Figures() {}
 
@@ -18,4 +21,13 @@ public final class Figures {
   public static final String GRADIENTS = "gradients";
   /** Per-layer dead-ReLU fraction per epoch (needs cnn train --diagnostics). */
   public static final String DEAD_RELUS = "dead-relus";
+  /** Training images beside what the run's augmentation made of them (runs with --augment). */
+  public static final String AUGMENTATION = "augmentation";
+  /** The gallery of the test images with the highest loss. */
+  public static final String HIGHEST_LOSS = "highest-loss";
+
+  /** The gallery of the errors between classes a and b (a &lt; b): {@code confused-<a>-<b>}. */
+  public static String confusedPair(int a, int b) {
+    return "confused-" + Math.min(a, b) + "-" + Math.max(a, b);
+  }
 }

@@ -2,6 +2,7 @@ package dev.cnn.diagnose;
 
 import com.github.mustachejava.DefaultMustacheFactory;
 import com.github.mustachejava.Mustache;
+import dev.cnn.data.SampleImage;
 import dev.cnn.tensor.io.AtomicFiles;
 import java.io.IOException;
 import java.io.StringWriter;
@@ -31,7 +32,9 @@ public final class Report {
   static final String TEMPLATE = "dev/cnn/diagnose/report.mustache";
   /** Every figure id a report may write; stale ones from an earlier report in the same directory are removed. */
   static final List<String> ALL_FIGURES = List.of(Figures.LEARNING_CURVES, Figures.CONFUSION_MATRIX, Figures.PER_CLASS,
-      Figures.CLASS_COUNTS, Figures.RELIABILITY, Figures.GRADIENTS, Figures.DEAD_RELUS);
+      Figures.CLASS_COUNTS, Figures.RELIABILITY, Figures.GRADIENTS, Figures.DEAD_RELUS, Figures.AUGMENTATION);
+  /** The report's subdirectory for the galleries' images, one PNG per image: {@code gallery/<gallery id>-<n>.png}. */
+  static final String GALLERY_DIR = "gallery";
   /** Arguments a POSIX shell takes as they are; anything else is single-quoted in the copyable line. */
   private static final Pattern SHELL_SAFE = Pattern.compile("[A-Za-z0-9_./:=,+@%-]+");
 
@@ -46,11 +49,17 @@ public final class Report {
    */
   public static Path write(Path dir, ReportInputs in) throws IOException {
     List<ReportFigures.Rendered> figures = ReportFigures.render(in);
+    Map<String, byte[]> thumbnails = new LinkedHashMap<>();
+    for (Gallery g : in.galleries()) {
+      for (int n = 0; n < g.examples().size(); n++) thumbnails.put(thumbnailFile(g, n), thumbnail(g.examples().get(n)));
+    }
     String html = html(in, figures);
     Files.createDirectories(dir);
+    if (!thumbnails.isEmpty()) Files.createDirectories(dir.resolve(GALLERY_DIR));
     List<AtomicFiles.Staged> staged = new ArrayList<>();
     try {
       for (ReportFigures.Rendered f : figures) staged.add(stage(dir.resolve(f.fileName()), f.png()));
+      for (Map.Entry<String, byte[]> t : thumbnails.entrySet()) staged.add(stage(dir.resolve(t.getKey()), t.getValue()));
       staged.add(stage(dir.resolve(INDEX), html.getBytes(StandardCharsets.UTF_8)));
       for (AtomicFiles.Staged s : staged) s.commit();
     } finally {
@@ -59,7 +68,26 @@ public final class Report {
     for (String id : ALL_FIGURES) {
       if (figures.stream().noneMatch(f -> f.id().equals(id))) Files.deleteIfExists(dir.resolve(id + ".png"));
     }
+    Path galleryDir = dir.resolve(GALLERY_DIR);
+    if (Files.isDirectory(galleryDir)) {
+      try (var old = Files.newDirectoryStream(galleryDir, "*.png")) {
+        for (Path p : old) {
+          if (!thumbnails.containsKey(GALLERY_DIR + "/" + p.getFileName())) Files.deleteIfExists(p);
+        }
+      }
+    }
     return dir.resolve(INDEX);
+  }
+
+  /** The report-relative file of example n (from 0) of gallery g. */
+  static String thumbnailFile(Gallery g, int n) {
+    return GALLERY_DIR + "/" + g.id() + "-" + (n + 1) + ".png";
+  }
+
+  /** The example's image upscaled as {@link SampleImage#scale} says, as PNG bytes. */
+  static byte[] thumbnail(Gallery.Example e) {
+    int[] s = e.shape();
+    return ReportFigures.png(SampleImage.of(e.pixels(), s[0], s[1], s[2], SampleImage.scale(s[1], s[2])));
   }
 
   private static AtomicFiles.Staged stage(Path target, byte[] content) throws IOException {
@@ -98,8 +126,9 @@ public final class Report {
     page.put("config", config);
     page.put("hasConfig", !config.isEmpty());
 
-    Map<String, ReportFigures.Rendered> byId = new LinkedHashMap<>();
-    for (ReportFigures.Rendered f : figures) byId.put(f.id(), f);
+    Map<String, String> titleById = new LinkedHashMap<>();
+    for (ReportFigures.Rendered f : figures) titleById.put(f.id(), f.title());
+    for (Gallery g : in.galleries()) if (!g.examples().isEmpty()) titleById.put(g.id(), "its examples");
     List<Finding> sorted = new ArrayList<>(in.findings());
     sorted.sort(Comparator.comparing(Finding::severity).reversed()); // stable: CRITICAL first, then input order
     List<Map<String, Object>> findings = new ArrayList<>();
@@ -115,10 +144,10 @@ public final class Report {
       row.put("title", f.title());
       row.put("advice", f.advice());
       if (!f.tryFlags().isEmpty()) row.put("tryLine", tryLine(in.trainCommand(), f.tryFlags()));
-      ReportFigures.Rendered fig = f.figure() == null ? null : byId.get(f.figure());
-      if (fig != null) {
-        row.put("figureId", fig.id());
-        row.put("figureTitle", fig.title());
+      String figureTitle = f.figure() == null ? null : titleById.get(f.figure());
+      if (figureTitle != null) {
+        row.put("figureId", f.figure());
+        row.put("figureTitle", figureTitle);
       }
       List<Map<String, String>> evidence = new ArrayList<>();
       f.evidence().forEach((k, v) -> evidence.add(Map.of("name", k, "value", format(v))));
@@ -139,15 +168,47 @@ public final class Report {
       figs.add(Map.of("id", f.id(), "file", f.fileName(), "title", f.title(), "caption", f.caption()));
     }
     page.put("figures", figs);
+    List<String> names = ev.classNames();
+    List<Map<String, Object>> galleries = new ArrayList<>();
+    for (Gallery g : in.galleries()) {
+      List<Map<String, Object>> cells = new ArrayList<>();
+      for (int n = 0; n < g.examples().size(); n++) {
+        Gallery.Example e = g.examples().get(n);
+        int[] s = e.shape();
+        int scale = SampleImage.scale(s[1], s[2]);
+        Map<String, Object> cell = new LinkedHashMap<>();
+        cell.put("file", thumbnailFile(g, n));
+        cell.put("width", Integer.toString(s[2] * scale));
+        cell.put("height", Integer.toString(s[1] * scale));
+        cell.put("trueName", names.get(e.label()));
+        cell.put("predictedName", names.get(e.predicted()));
+        cell.put("correct", e.label() == e.predicted());
+        cell.put("confidence", String.format(Locale.ROOT, "%.0f%%", 100 * e.confidence()));
+        cell.put("labelProbability", percent(e.labelProbability()));
+        cell.put("source", e.source());
+        cell.put("index", Integer.toString(e.index()));
+        cells.add(cell);
+      }
+      if (cells.isEmpty()) continue;
+      galleries.add(Map.of("id", g.id(), "title", g.title(), "caption", g.caption(), "examples", cells));
+    }
+    page.put("galleries", galleries);
+    page.put("hasGalleries", !galleries.isEmpty());
     List<String> missing = new ArrayList<>();
-    if (!byId.containsKey(Figures.GRADIENTS) && !byId.containsKey(Figures.DEAD_RELUS)) {
+    if (!titleById.containsKey(Figures.GRADIENTS) && !titleById.containsKey(Figures.DEAD_RELUS)) {
       missing.add("Gradient norms and dead ReLUs were not recorded; train with --diagnostics to see them.");
     }
-    if (!byId.containsKey(Figures.RELIABILITY)) {
+    if (!titleById.containsKey(Figures.RELIABILITY)) {
       missing.add("No reliability diagram: the per-image confidences were not computed.");
     }
     page.put("notes", missing);
     return page;
+  }
+
+  /** A probability as a percentage: one decimal below 1% (0.3% does not read as 0%), and {@code <0.1%} below that. */
+  static String percent(double p) {
+    if (p > 0 && p < 0.001) return "<0.1%";
+    return String.format(Locale.ROOT, p < 0.01 && p > 0 ? "%.1f%%" : "%.0f%%", 100 * p);
   }
 
   /** {@code cnn train ... --flag value}, each argument quoted for a POSIX shell where needed. */

@@ -1,5 +1,7 @@
 package dev.cnn.diagnose;
 
+import dev.cnn.data.AugmentationPreview;
+import dev.cnn.data.Dataset;
 import dev.cnn.optim.Diagnostics;
 import dev.cnn.optim.EpochMetrics;
 import java.awt.Color;
@@ -120,7 +122,37 @@ public final class ReportFigures {
                 "fraction of outputs that are zero", false))));
       }
     }
+    if (in.augmentation() != null) {
+      ReportInputs.AugmentationSample a = in.augmentation();
+      out.add(new Rendered(Figures.AUGMENTATION, "Augmentation preview",
+          "The first column shows training images as they are stored (the first of each class); the others, what"
+              + " --augment " + a.spec() + " makes of them in training. An augmented image that no longer looks like"
+              + " its class (a digit turned into another, an object cropped away) teaches the model a wrong label.",
+          png(augmentationPreview(a))));
+    }
     return out;
+  }
+
+  // ---------------------------------------------------------------- augmentation preview
+
+  /** Rows in the augmentation preview (one per class, the first classes when there are more). */
+  static final int PREVIEW_ROWS = 8;
+  /** Augmented versions shown per image. */
+  static final int PREVIEW_VARIANTS = 7;
+
+  /** The first image of each class (up to {@link #PREVIEW_ROWS}), each beside its augmented versions. */
+  static BufferedImage augmentationPreview(ReportInputs.AugmentationSample a) {
+    Dataset d = a.images();
+    List<Integer> rows = new ArrayList<>();
+    boolean[] seen = new boolean[d.classes()];
+    for (int i = 0; i < d.size() && rows.size() < PREVIEW_ROWS; i++) {
+      if (!seen[d.label(i)]) {
+        seen[d.label(i)] = true;
+        rows.add(i);
+      }
+    }
+    Dataset firsts = d.subset(rows.stream().mapToInt(Integer::intValue).toArray());
+    return AugmentationPreview.render(firsts, a.augmentation(), firsts.size(), PREVIEW_VARIANTS, a.seed());
   }
 
   // ---------------------------------------------------------------- learning curves

@@ -1,5 +1,7 @@
 package dev.cnn.diagnose;
 
+import dev.cnn.data.Augmentation;
+import dev.cnn.data.Dataset;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -21,9 +23,12 @@ import java.util.Objects;
  * @param findings the findings, in any order (the report sorts them by severity)
  * @param reliability the reliability diagram's bins, or null (no reliability figure)
  * @param testCounts test images per class, k entries; by default the confusion matrix's row sums
+ * @param galleries the test images to show (e.g. {@link Gallery#standard}); may be empty
+ * @param augmentation what the augmentation preview shows, or null (no preview: the run did not augment)
  */
 public record ReportInputs(String runName, Map<String, String> config, String trainCommand, RunEvidence evidence,
-    List<Finding> findings, Reliability reliability, int[] testCounts) {
+    List<Finding> findings, Reliability reliability, int[] testCounts, List<Gallery> galleries,
+    AugmentationSample augmentation) {
 
   /** The command line the try flags are appended to when none is given. */
   public static final String DEFAULT_TRAIN_COMMAND = "cnn train";
@@ -31,6 +36,7 @@ public record ReportInputs(String runName, Map<String, String> config, String tr
   public ReportInputs {
     Objects.requireNonNull(evidence, "evidence");
     findings = List.copyOf(findings);
+    galleries = galleries == null ? List.of() : List.copyOf(galleries);
     runName = runName == null || runName.isBlank() ? "run" : runName;
     config = Collections.unmodifiableMap(new LinkedHashMap<>(config == null ? Map.of() : config));
     trainCommand = trainCommand == null || trainCommand.isBlank() ? DEFAULT_TRAIN_COMMAND : trainCommand.strip();
@@ -73,6 +79,26 @@ public record ReportInputs(String runName, Map<String, String> config, String tr
     }
   }
 
+  /**
+   * What the augmentation preview shows: training images beside what the run's augmentation
+   * makes of them.
+   *
+   * @param images training images; the preview's rows are the first image of each class
+   * @param augmentation the augmentation the run applied
+   * @param spec its {@code --augment} text, shown in the caption
+   * @param seed the seed of the preview's random draws
+   */
+  public record AugmentationSample(Dataset images, Augmentation augmentation, String spec, long seed) {
+    public AugmentationSample {
+      Objects.requireNonNull(images, "images");
+      Objects.requireNonNull(augmentation, "augmentation");
+      if (images.size() == 0) {
+        throw new IllegalArgumentException("ReportInputs.AugmentationSample: no images; expected at least one");
+      }
+      spec = spec == null ? "" : spec;
+    }
+  }
+
   /** A builder for the report of {@code evidence} with {@code findings}. */
   public static Builder builder(RunEvidence evidence, List<Finding> findings) {
     return new Builder(evidence, findings);
@@ -87,6 +113,8 @@ public record ReportInputs(String runName, Map<String, String> config, String tr
     private String trainCommand;
     private Reliability reliability;
     private int[] testCounts;
+    private final List<Gallery> galleries = new ArrayList<>();
+    private AugmentationSample augmentation;
 
     private Builder(RunEvidence evidence, List<Finding> findings) {
       this.evidence = Objects.requireNonNull(evidence, "evidence");
@@ -119,8 +147,21 @@ public record ReportInputs(String runName, Map<String, String> config, String tr
       return this;
     }
 
+    /** Adds galleries of test images, shown in this order after the figures. */
+    public Builder galleries(List<Gallery> more) {
+      galleries.addAll(more);
+      return this;
+    }
+
+    /** Shows the augmentation preview: {@code images} beside what {@code augmentation} makes of them. */
+    public Builder augmentation(Dataset images, Augmentation augmentation, String spec, long seed) {
+      this.augmentation = new AugmentationSample(images, augmentation, spec, seed);
+      return this;
+    }
+
     public ReportInputs build() {
-      return new ReportInputs(runName, config, trainCommand, evidence, findings, reliability, testCounts);
+      return new ReportInputs(runName, config, trainCommand, evidence, findings, reliability, testCounts, galleries,
+          augmentation);
     }
   }
 }

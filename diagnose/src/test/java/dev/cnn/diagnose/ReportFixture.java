@@ -1,11 +1,15 @@
 package dev.cnn.diagnose;
 
+import dev.cnn.data.ArrayDataset;
+import dev.cnn.data.Augmentation;
+import dev.cnn.data.Dataset;
 import dev.cnn.optim.Diagnostics;
 import dev.cnn.optim.EpochMetrics;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** A 10-class run for the report tests, with class names that need HTML escaping. */
 final class ReportFixture {
@@ -53,7 +57,7 @@ final class ReportFixture {
   static List<Finding> findings() {
     return List.of(
         new Finding(Finding.Kind.CONFUSABLE_CLASSES, Severity.INFO, "Shirt is often taken for " + SCRIPT_NAME,
-            Map.of("pair", List.of("Shirt", SCRIPT_NAME), "share", 0.2345678), Figures.CONFUSION_MATRIX,
+            Map.of("pair", List.of("Shirt", SCRIPT_NAME), "share", 0.2345678), Figures.confusedPair(0, 6),
             "Look at the images of " + QUOTE_NAME + " and Shirt side by side.", List.of()),
         new Finding(Finding.Kind.CLASS_IMBALANCE, Severity.WARNING, "1 class is rare: Coat",
             Map.of("imbalance_ratio", 10.0), Figures.CLASS_COUNTS,
@@ -76,7 +80,53 @@ final class ReportFixture {
       double[] acc = {0.1, 0.2, 0.3, 0.35, 0.45, 0.5, 0.6, 0.7, 0.85, 0.97};
       int[] n = {0, 3, 10, 25, 40, 60, 90, 150, 300, 322};
       b.reliability(0.083, conf, acc, n);
+      Dataset test = testImages();
+      b.galleries(Gallery.standard(predictions(test), test));
+      b.augmentation(test, Augmentation.parse("shift=0.2,hflip"), "shift=0.2,hflip", 7);
     }
     return b.build();
+  }
+
+  /** A file name that needs escaping, without spaces (so that no text can read as an event handler). */
+  static final String ODD_SOURCE = "dir&<i>/img'";
+
+  /** 200 test images of 12 x 12, image i of class i % 10, each named by an odd file name. */
+  static Dataset testImages() {
+    int n = 200, k = CLASSES.size();
+    float[] x = new float[n * 144];
+    int[] labels = new int[n];
+    for (int i = 0; i < n; i++) {
+      labels[i] = i % k;
+      for (int p = 0; p < 144; p++) x[i * 144 + p] = ((p / 12 + p % 12 + i) % (2 + i % k)) / (float) (1 + i % k);
+    }
+    Dataset d = new ArrayDataset(x, labels, new int[] {1, 12, 12}, CLASSES);
+    return new Dataset() {
+      public int size() { return d.size(); }
+      public int[] sampleShape() { return d.sampleShape(); }
+      public List<String> classNames() { return d.classNames(); }
+      public int label(int i) { return d.label(i); }
+      public void read(int i, float[] dst, int offset) { d.read(i, dst, offset); }
+      @Override
+      public Optional<String> source(int i) { return Optional.of(ODD_SOURCE + i + ".png"); }
+    };
+  }
+
+  /**
+   * A model's predictions on {@link #testImages}: Shirt (6) is taken for T-shirt/top (0) seven
+   * times in ten, the script-named class (2) for the quote-named one (8) every other time, the rest
+   * right; confidences and losses vary with the index.
+   */
+  static Predictions predictions(Dataset test) {
+    int n = test.size();
+    int[] labels = test.labels(), predicted = new int[n];
+    double[] confidence = new double[n], loss = new double[n];
+    for (int i = 0; i < n; i++) {
+      int t = labels[i];
+      predicted[i] = t == 6 && (i / 10) % 10 < 7 ? 0 : t == 2 && (i / 10) % 2 == 0 ? 8 : t;
+      confidence[i] = 0.4 + 0.59 * ((i * 37) % 100) / 100.0;
+      double pTrue = predicted[i] == t ? confidence[i] : (1 - confidence[i]) / 3;
+      loss[i] = -Math.log(pTrue);
+    }
+    return new Predictions(labels, predicted, confidence, loss, CLASSES.size());
   }
 }

@@ -93,7 +93,8 @@ class ReportInChromiumTest {
     }
     assertEquals("true", r.get("loaded"), "the harness could read the report: " + r + "\nchromium printed:\n"
         + run.stdout + "\n" + run.stderr);
-    assertEquals("7", r.get("images"), "all seven figures: " + r);
+    assertEquals(String.valueOf(8 + Gallery.HIGHEST_LOSS_COUNT + 2 * Gallery.PER_PAIR), r.get("images"),
+        "all eight figures and every gallery image: " + r);
     assertEquals("", r.get("broken"), "every image loads (naturalWidth > 0): " + r);
     assertEquals("0", r.get("scripts"), "no script element in the report: " + r);
     assertEquals("0", r.get("handlers"), "no event-handler attribute in the report: " + r);

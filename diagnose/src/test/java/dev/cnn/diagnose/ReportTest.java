@@ -40,11 +40,16 @@ class ReportTest {
       assertEquals(List.of(dir), s.toList(), "nothing is written beside the report directory");
     }
     String html = Files.readString(index);
-    List<String> srcs = imageSources(html);
-    assertEquals(7, srcs.size(), "all seven figures with diagnostics and reliability: " + srcs);
+    List<String> all = imageSources(html);
+    List<String> srcs = all.stream().filter(s -> !s.startsWith(Report.GALLERY_DIR + "/")).toList();
+    List<String> thumbs = all.stream().filter(s -> s.startsWith(Report.GALLERY_DIR + "/")).toList();
+    assertEquals(8, srcs.size(), "all eight figures with diagnostics, reliability and augmentation: " + srcs);
+    // 24 highest-loss images, then the pairs with errors: Shirt/T-shirt (7 of 20 each way... only one way) and 2/8.
+    assertEquals(Gallery.HIGHEST_LOSS_COUNT + 8 + 8, thumbs.size(), "gallery images: " + thumbs);
     long total = Files.size(index);
-    for (String src : srcs) {
-      assertFalse(src.contains("/") || src.contains(":"), "a figure is a plain file name in the directory: " + src);
+    for (String src : all) {
+      assertFalse(src.contains(":") || src.contains(".."), "a figure is a file in the report directory: " + src);
+      assertFalse(src.startsWith("/"), src);
       Path png = dir.resolve(src);
       assertTrue(Files.isRegularFile(png), src + " exists");
       BufferedImage img = ImageIO.read(new ByteArrayInputStream(Files.readAllBytes(png)));
@@ -54,13 +59,16 @@ class ReportTest {
       total += Files.size(png);
     }
     try (Stream<Path> s = Files.list(dir)) {
-      assertEquals(srcs.size() + 1, s.count(), "the page and its figures, nothing else (no temporary files)");
+      assertEquals(srcs.size() + 2, s.count(), "the page, its figures and the gallery directory (no temporary files)");
+    }
+    try (Stream<Path> s = Files.list(dir.resolve(Report.GALLERY_DIR))) {
+      assertEquals(thumbs.size(), s.count(), "one image per gallery cell, nothing else");
     }
     assertTrue(total < 5_000_000, "report is " + total + " bytes; expected under 5 MB");
     String keep = System.getProperty("cnn.report.out"); // -Dcnn.report.out=DIR: also write it there, to look at
     if (keep != null && !keep.isBlank()) Report.write(Path.of(keep), ReportFixture.inputs(true));
     for (String id : List.of(Figures.LEARNING_CURVES, Figures.CONFUSION_MATRIX, Figures.PER_CLASS,
-        Figures.CLASS_COUNTS, Figures.RELIABILITY, Figures.GRADIENTS, Figures.DEAD_RELUS)) {
+        Figures.CLASS_COUNTS, Figures.RELIABILITY, Figures.GRADIENTS, Figures.DEAD_RELUS, Figures.AUGMENTATION)) {
       assertTrue(srcs.contains(id + ".png"), id);
       assertTrue(html.contains("id=\"" + id + "\""), "anchor for " + id);
     }
@@ -70,6 +78,22 @@ class ReportTest {
       assertTrue(href.startsWith("#"), "only in-page links: " + href);
       assertTrue(html.contains("id=\"" + href.substring(1) + "\""), "link target exists: " + href);
     }
+  }
+
+  @Test
+  void galleriesShowTheWorstImagesAndEachConfusedPairWithNamesAndFiles(@TempDir Path tmp) throws Exception {
+    String html = Files.readString(Report.write(tmp, ReportFixture.inputs(true)));
+    for (String id : List.of(Figures.HIGHEST_LOSS, Figures.confusedPair(0, 6), Figures.confusedPair(2, 8))) {
+      assertTrue(html.contains("<section class=\"gallery\" id=\"" + id + "\">"), id);
+    }
+    assertTrue(html.indexOf("id=\"" + Figures.confusedPair(0, 6) + "\"") < html.indexOf("id=\""
+        + Figures.confusedPair(2, 8) + "\""), "the pair with more errors first");
+    assertTrue(html.contains("T-shirt/top and Shirt: 14 errors"), "pair title with both names and the count");
+    assertTrue(html.contains("dir&amp;&lt;i&gt;/img&#39;"), "file names shown, escaped");
+    assertTrue(html.contains("&rarr; <span class=\"pred\">T-shirt/top</span>"), "true -> predicted");
+    assertTrue(html.contains("href=\"#" + Figures.confusedPair(0, 6) + "\""), "the confusable finding links to its row");
+    BufferedImage first = ImageIO.read(tmp.resolve(Report.GALLERY_DIR + "/" + Figures.HIGHEST_LOSS + "-1.png").toFile());
+    assertEquals(12 * dev.cnn.data.SampleImage.scale(12, 12), first.getWidth(), "upscaled without blur");
   }
 
   @Test
@@ -102,8 +126,11 @@ class ReportTest {
     String html = Files.readString(Report.write(tmp, ReportFixture.inputs(false)));
     List<String> srcs = imageSources(html);
     assertEquals(List.of("learning-curves.png", "confusion-matrix.png", "per-class.png", "class-counts.png"), srcs);
-    for (String gone : List.of("gradients.png", "dead-relus.png", "reliability.png")) {
+    for (String gone : List.of("gradients.png", "dead-relus.png", "reliability.png", "augmentation.png")) {
       assertFalse(Files.exists(tmp.resolve(gone)), gone + " from the earlier report is removed");
+    }
+    try (Stream<Path> s = Files.list(tmp.resolve(Report.GALLERY_DIR))) {
+      assertEquals(0, s.count(), "gallery images of the earlier report are removed");
     }
     assertTrue(Files.exists(tmp.resolve("notes.txt")), "other files are kept");
     assertFalse(html.contains("href=\"#dead-relus\""), "no link to a figure that is not there");

@@ -1,0 +1,166 @@
+package dev.cnn.diagnose;
+
+import dev.cnn.data.Dataset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.stream.IntStream;
+
+/**
+ * Test images worth a person's look, each with what the model said about it: the images with the
+ * highest loss (its worst mistakes, where wrong labels also surface) and, for each of the
+ * most-confused class pairs, the images of one class taken for the other. Built from
+ * {@link Predictions} and the dataset they were made on (the same images in the same order).
+ *
+ * @param id the gallery's id in the report (a {@link Figures} id; its images' file names start with it)
+ * @param title its heading
+ * @param caption a sentence on what it shows and how to read it
+ * @param examples the images, in the order shown
+ */
+public record Gallery(String id, String title, String caption, List<Gallery.Example> examples) {
+  /** Images in the highest-loss gallery. */
+  public static final int HIGHEST_LOSS_COUNT = 24;
+  /** Class pairs given a row of their own (the most confused first). */
+  public static final int CONFUSED_PAIRS = 4;
+  /** Images in a confused pair's row. */
+  public static final int PER_PAIR = 8;
+
+  /** A gallery's id names files and an HTML anchor: lower-case letters, digits and dashes. */
+  private static final java.util.regex.Pattern ID = java.util.regex.Pattern.compile("[a-z0-9][a-z0-9-]*");
+
+  public Gallery {
+    Objects.requireNonNull(id, "id");
+    if (!ID.matcher(id).matches()) {
+      throw new IllegalArgumentException("Gallery: id '" + id + "'; expected lower-case letters, digits and dashes"
+          + " (it names the gallery's image files)");
+    }
+    examples = List.copyOf(examples);
+  }
+
+  /**
+   * One test image.
+   *
+   * @param index its position in the evaluated set (and in {@link Predictions})
+   * @param label its true class
+   * @param predicted the class the model gave it
+   * @param confidence the predicted class's probability
+   * @param labelProbability the true class's probability, {@code exp(-loss)}
+   * @param source where it comes from (a file name), or null when the dataset does not say
+   * @param shape its shape {@code [C, H, W]}
+   * @param pixels its {@code C * H * W} values, as the dataset gives them (pixels in [0, 1])
+   */
+  public record Example(int index, int label, int predicted, double confidence, double labelProbability, String source,
+      int[] shape, float[] pixels) {
+    public Example {
+      if (shape.length != 3 || pixels.length != shape[0] * shape[1] * shape[2]) {
+        throw new IllegalArgumentException("Gallery.Example: " + pixels.length + " values for shape "
+            + Arrays.toString(shape) + "; expected [C, H, W] and C * H * W values");
+      }
+      shape = shape.clone();
+      pixels = pixels.clone();
+    }
+
+    @Override
+    public int[] shape() {
+      return shape.clone();
+    }
+
+    @Override
+    public float[] pixels() {
+      return pixels.clone();
+    }
+  }
+
+  /** The report's galleries: the {@value #HIGHEST_LOSS_COUNT} highest-loss images, then the most-confused pairs. */
+  public static List<Gallery> standard(Predictions p, Dataset images) {
+    List<Gallery> out = new ArrayList<>();
+    out.add(highestLoss(p, images, HIGHEST_LOSS_COUNT));
+    out.addAll(confusedPairs(p, images, CONFUSED_PAIRS, PER_PAIR));
+    return out;
+  }
+
+  /** The {@code count} images with the highest loss {@code -log p(true class)}, highest first. */
+  public static Gallery highestLoss(Predictions p, Dataset images, int count) {
+    check(p, images);
+    List<Example> examples = new ArrayList<>();
+    for (int i : p.highestLoss(count)) examples.add(example(p, images, i));
+    return new Gallery(Figures.HIGHEST_LOSS, "The test images with the highest loss",
+        "The images the model is most wrong about: the probability it gives the true class is the lowest. Each shows"
+            + " its true class, the class predicted and the confidence. A label that looks wrong to you is a label"
+            + " error; an image that plainly shows its class is a mistake the model should learn to avoid.",
+        examples);
+  }
+
+  /**
+   * For each of the {@code pairs} class pairs with the most errors between them (images of a
+   * predicted as b plus b predicted as a; ties by class index), a row of up to {@code perPair}
+   * of those images: half each way where both ways have enough, the most confident mistakes first.
+   * Pairs without errors get no row.
+   */
+  public static List<Gallery> confusedPairs(Predictions p, Dataset images, int pairs, int perPair) {
+    check(p, images);
+    int[][] m = p.confusion();
+    int k = m.length;
+    List<int[]> ranked = new ArrayList<>();
+    for (int a = 0; a < k; a++) {
+      for (int b = a + 1; b < k; b++) if (m[a][b] + m[b][a] > 0) ranked.add(new int[] {a, b, m[a][b] + m[b][a]});
+    }
+    ranked.sort(Comparator.<int[]>comparingInt(r -> -r[2]).thenComparingInt(r -> r[0]).thenComparingInt(r -> r[1]));
+    List<String> names = images.classNames();
+    List<Gallery> out = new ArrayList<>();
+    for (int[] r : ranked.subList(0, Math.min(pairs, ranked.size()))) {
+      int a = r[0], b = r[1];
+      int[] aAsB = mostConfident(p, a, b), bAsA = mostConfident(p, b, a);
+      int fromA = Math.min(aAsB.length, Math.max(perPair / 2, perPair - bAsA.length));
+      int fromB = Math.min(bAsA.length, perPair - fromA);
+      List<Example> examples = new ArrayList<>();
+      for (int i = 0; i < fromA; i++) examples.add(example(p, images, aAsB[i]));
+      for (int i = 0; i < fromB; i++) examples.add(example(p, images, bAsA[i]));
+      out.add(new Gallery(Figures.confusedPair(a, b), String.format(Locale.ROOT, "%s and %s: %d errors",
+          names.get(a), names.get(b), r[2]), String.format(Locale.ROOT,
+          "%d test images of %s were predicted as %s and %d of %s as %s; the most confident of them. If they look"
+              + " alike to you too, the classes overlap and more (or more distinct) examples of both help; if they"
+              + " plainly show their class, the model has not yet learnt the difference.",
+          m[a][b], names.get(a), names.get(b), m[b][a], names.get(b), names.get(a)), examples));
+    }
+    return out;
+  }
+
+  /** The images of class t predicted as p, most confident first (ties by index). */
+  private static int[] mostConfident(Predictions pr, int t, int p) {
+    return IntStream.range(0, pr.size()).filter(i -> pr.labels()[i] == t && pr.predicted()[i] == p).boxed()
+        .sorted(Comparator.<Integer>comparingDouble(i -> -pr.confidence()[i]).thenComparingInt(i -> i))
+        .mapToInt(Integer::intValue).toArray();
+  }
+
+  private static Example example(Predictions p, Dataset images, int i) {
+    int[] shape = images.sampleShape();
+    float[] x = new float[images.sampleSize()];
+    images.read(i, x, 0);
+    int[] chw = shape.length == 3 ? shape : new int[] {1, shape.length == 2 ? shape[0] : 1, shape[shape.length - 1]};
+    return new Example(i, p.labels()[i], p.predicted()[i], p.confidence()[i], Math.exp(-p.loss()[i]),
+        images.source(i).orElse(null), chw, x);
+  }
+
+  /** The predictions must be of these images: as many, with the same labels. */
+  private static void check(Predictions p, Dataset images) {
+    if (p.size() != images.size()) {
+      throw new IllegalArgumentException("gallery: " + p.size() + " predictions for a dataset of " + images.size()
+          + " images; expected the predictions of exactly these images, in order");
+    }
+    if (images.classes() != p.classes()) {
+      throw new IllegalArgumentException("gallery: the dataset has " + images.classes() + " classes and the model "
+          + p.classes() + "; expected the same classes");
+    }
+    int[] labels = p.labels();
+    for (int i = 0; i < labels.length; i++) {
+      if (labels[i] != images.label(i)) {
+        throw new IllegalArgumentException("gallery: image " + i + " is labelled " + images.label(i) + " in the dataset"
+            + " but " + labels[i] + " in the predictions; expected the predictions of these images, in order");
+      }
+    }
+  }
+}
