@@ -19,7 +19,7 @@ while (( $# )); do
   esac
 done
 mkdir -p "$out"
-common=(--threads "$threads" --seed 1 --no-report)
+common=(--threads "$threads" --seed 1 --no-report --overwrite)   # the script owns its --out
 declare -a names=(clean imbalance diverging crawling overfitting short)
 declare -A expect=([clean]="(none)" [imbalance]="class-imbalance" [diverging]="divergence"
   [crawling]="learning-rate-too-low|underfitting" [overfitting]="overfitting" [short]="too-little-training")

@@ -46,10 +46,23 @@ import java.util.Locale;
  * {@link Builder#imbalanceRatio} is given; they apply to TRAIN, while TEST stays balanced unless
  * {@link Builder#imbalancedTest} is on (so test accuracy and per-class recall measure every
  * class equally). <b>Label noise</b> ({@link Builder#labelNoise}) applies to TRAIN only: each
- * label is replaced, with probability {@code rate}, by one of the other classes chosen
- * uniformly; {@link ShapesDataset#flipped()} and {@link ShapesDataset#trueLabels()} record it.
+ * label is replaced, with probability {@code rate}, by another class: one of the others chosen
+ * uniformly ({@link LabelNoise#UNIFORM}), or the class's confusable neighbour
+ * ({@link LabelNoise#PAIRS}: circle and ring, square and frame, triangle and star, cross and bar);
+ * {@link ShapesDataset#flipped()} and {@link ShapesDataset#trueLabels()} record it.
  */
 public final class SyntheticShapes {
+  /** How label noise picks the wrong label. */
+  public enum LabelNoise {
+    /** One of the other k - 1 classes, uniformly: noise that does not depend on the image. */
+    UNIFORM,
+    /**
+     * The class's confusable neighbour ({@link Shape#neighbour}): class-conditional noise, as
+     * when annotators mix up two similar classes.
+     */
+    PAIRS
+  }
+
   /** The shape classes; {@link #label()} is the class name. */
   public enum Shape {
     /** A filled disc of radius R. */
@@ -72,6 +85,21 @@ public final class SyntheticShapes {
     /** The class name, e.g. {@code "circle"}. */
     public String label() {
       return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** The shape most like this one: circle and ring, square and frame, triangle and star, cross and bar. */
+    public Shape neighbour() {
+      switch (this) {
+        case CIRCLE: return RING;
+        case RING: return CIRCLE;
+        case SQUARE: return FRAME;
+        case FRAME: return SQUARE;
+        case TRIANGLE: return STAR;
+        case STAR: return TRIANGLE;
+        case CROSS: return BAR;
+        case BAR: return CROSS;
+        default: throw new AssertionError(this);
+      }
     }
 
     private static final double[] TRIANGLE_UNIT = regularPolygon(3, 1.0, 1.0);
@@ -122,6 +150,7 @@ public final class SyntheticShapes {
   private final double[] fractions;
   private final boolean imbalancedTest;
   private final double labelNoise;
+  private final LabelNoise labelNoiseKind;
   private ShapesDataset train;
   private ShapesDataset test;
 
@@ -138,6 +167,7 @@ public final class SyntheticShapes {
     this.fractions = fractions;
     this.imbalancedTest = b.imbalancedTest;
     this.labelNoise = b.labelNoise;
+    this.labelNoiseKind = b.labelNoiseKind;
   }
 
   /** Starts a configuration with the defaults: 28 x 28, 10,000 train, 2,000 test, all 8 shapes, seed 0. */
@@ -160,6 +190,7 @@ public final class SyntheticShapes {
     private double imbalanceRatio = Double.NaN;
     private boolean imbalancedTest;
     private double labelNoise;
+    private LabelNoise labelNoiseKind = LabelNoise.UNIFORM;
 
     private Builder() {}
 
@@ -240,6 +271,18 @@ public final class SyntheticShapes {
     /** The probability, in [0, 1), that a TRAIN label is replaced by another class (default 0). */
     public Builder labelNoise(double rate) {
       this.labelNoise = rate;
+      return this;
+    }
+
+    /**
+     * The probability that a TRAIN label is replaced, and how the wrong label is chosen. With
+     * {@link LabelNoise#PAIRS}, a class whose neighbour is not among {@link #shapes} goes to the
+     * next class in order instead.
+     */
+    public Builder labelNoise(double rate, LabelNoise kind) {
+      if (kind == null) throw new IllegalArgumentException("SyntheticShapes: label noise kind is null; expected UNIFORM or PAIRS");
+      this.labelNoise = rate;
+      this.labelNoiseKind = kind;
       return this;
     }
 
@@ -379,6 +422,12 @@ public final class SyntheticShapes {
     }
   }
 
+  /** The class that {@link LabelNoise#PAIRS} gives class c: its shape's neighbour, or the next class when absent. */
+  int neighbour(int c) {
+    int n = shapes.indexOf(shapes.get(c).neighbour());
+    return n >= 0 ? n : (c + 1) % shapes.size();
+  }
+
   private ShapesDataset generate(boolean isTrain) {
     long start = System.nanoTime();
     Rng root = new Rng(seed);
@@ -406,7 +455,8 @@ public final class SyntheticShapes {
     if (isTrain && labelNoise > 0) {
       for (int i = 0; i < n; i++) {
         if (noiseRng.nextDouble() < labelNoise) {
-          labels[i] = (trueLabels[i] + 1 + noiseRng.nextInt(k - 1)) % k;
+          labels[i] = labelNoiseKind == LabelNoise.UNIFORM ? (trueLabels[i] + 1 + noiseRng.nextInt(k - 1)) % k
+              : neighbour(trueLabels[i]);
           flipped[i] = true;
         }
       }

@@ -140,6 +140,27 @@ class SyntheticShapesTest {
     assertArrayEquals(test.trueLabels(), test.labels());
   }
 
+  @Test
+  void pairNoiseFlipsEachClassToItsNeighbourOnly() {
+    ShapesDataset train = small().trainSize(2000).labelNoise(0.2, SyntheticShapes.LabelNoise.PAIRS).build().train();
+    List<String> names = train.classNames();
+    int[] truth = train.trueLabels();
+    int n = 0;
+    for (int i = 0; i < train.size(); i++) {
+      if (!train.flipped()[i]) continue;
+      n++;
+      SyntheticShapes.Shape was = SyntheticShapes.Shape.valueOf(names.get(truth[i]).toUpperCase(java.util.Locale.ROOT));
+      assertEquals(was.neighbour().label(), names.get(train.label(i)), "sample " + i);
+    }
+    assertTrue(n > 320 && n < 480, "expected about 400 of 2000 flipped, got " + n);
+    // Without its neighbour among the shapes, a class goes to the next one.
+    SyntheticShapes two = SyntheticShapes.builder().shapes(SyntheticShapes.Shape.CIRCLE, SyntheticShapes.Shape.SQUARE,
+        SyntheticShapes.Shape.RING).build();
+    assertEquals(2, two.neighbour(0), "circle -> ring");
+    assertEquals(2, two.neighbour(1), "square has no frame: the next class, ring");
+    assertEquals(0, two.neighbour(2), "ring -> circle");
+  }
+
   /** Coverage summed over pixel centres approximates each shape's area (R = 20, t = 6). */
   @Test
   void rasterisedAreasMatchTheGeometry() {
