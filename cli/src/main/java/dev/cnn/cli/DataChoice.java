@@ -24,10 +24,18 @@ record DataChoice(String spec, Dataset train, Dataset test) {
   /** Test fraction taken from an image folder, which has no test split of its own. */
   static final double FOLDER_TEST_FRACTION = 0.2;
 
-  static DataChoice load(String spec, Path dataDir, int imageSize, long seed) throws IOException {
+  /**
+   * Loads the dataset {@code spec} names; for {@code shapes}, with planted label noise in its
+   * training labels when {@code labelNoise} > 0 ({@code noiseKind} uniform or pairs).
+   */
+  static DataChoice load(String spec, Path dataDir, int imageSize, long seed, double labelNoise, String noiseKind)
+      throws IOException {
     if (spec.equals(StandardDatasets.SHAPES)) {
       SyntheticShapes.Builder b = SyntheticShapes.builder().seed(seed);
       if (imageSize > 0) b.imageSize(imageSize);
+      if (labelNoise > 0) {
+        b.labelNoise(labelNoise, SyntheticShapes.LabelNoise.valueOf(noiseKind.toUpperCase(java.util.Locale.ROOT)));
+      }
       SyntheticShapes shapes = b.build();
       return new DataChoice(spec, shapes.train(), shapes.test());
     }
@@ -74,7 +82,7 @@ record DataChoice(String spec, Dataset train, Dataset test) {
    */
   static Dataset evaluation(String spec, Path dataDir, int imageSize, long seed) throws IOException {
     if (spec.startsWith("folder:")) return folder(Path.of(spec.substring("folder:".length())), imageSize).loadTest();
-    return load(spec, dataDir, imageSize, seed).test();
+    return load(spec, dataDir, imageSize, seed, 0, "uniform").test();
   }
 
   private static ImageFolder.Builder folder(Path root, int imageSize) {

@@ -3,10 +3,12 @@ package dev.cnn.cli;
 import dev.cnn.data.AugmentationSpec;
 import dev.cnn.data.DataLoader;
 import dev.cnn.diagnose.Calibration;
+import dev.cnn.diagnose.ConfidentLearning;
 import dev.cnn.diagnose.Diagnosis;
 import dev.cnn.diagnose.DiagnosisJson;
 import dev.cnn.diagnose.Finding;
 import dev.cnn.diagnose.Gallery;
+import dev.cnn.diagnose.LabelErrors;
 import dev.cnn.diagnose.Predictions;
 import dev.cnn.diagnose.Report;
 import dev.cnn.diagnose.ReportInputs;
@@ -14,6 +16,8 @@ import dev.cnn.diagnose.RunEvidence;
 import dev.cnn.optim.EpochMetrics;
 import dev.cnn.optim.History;
 import dev.cnn.tensor.Parallel;
+import dev.cnn.tensor.io.AtomicFiles;
+import dev.cnn.tensor.io.Csv;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -58,6 +62,22 @@ final class DiagnoseCommand implements Callable<Integer> {
   @Option(names = "--threads", paramLabel = "N", description = "Threads (default: the number of processors).")
   Integer threads;
 
+  @Option(names = "--label-errors", description = "Also look for mislabeled training images: K-fold training with"
+      + " the run's options gives every training image an out-of-sample prediction, then confident learning flags"
+      + " the suspects (RUN/label_errors.csv, a gallery and the estimated noise in the report).")
+  boolean labelErrors;
+
+  @Option(names = "--folds", paramLabel = "K", description = "Folds for --label-errors (default 5).")
+  Integer folds;
+
+  @Option(names = "--epochs", paramLabel = "N",
+      description = "Epochs of each fold run for --label-errors (default: the run's best epoch).")
+  Integer epochs;
+
+  @Option(names = "--rank-by", paramLabel = "ORDER",
+      description = "Order of the suspects for --label-errors: self-confidence (default) or normalized-margin.")
+  String rankBy;
+
   /** Reliability-diagram bins over the confidence [0, 1]. */
   static final int CALIBRATION_BINS = 10;
 
@@ -74,6 +94,8 @@ final class DiagnoseCommand implements Callable<Integer> {
     Path reportDir = out != null ? out : run.resolve("report");
     RunDirectory.checkCreatable(reportDir, "--out " + reportDir);
 
+    ConfidentLearning.Ranking ranking = labelErrorOptions(files);
+
     ModelDir md = ModelDir.load(run);
     TrainingRun.RunData d = TrainingRun.RunData.of(c, md.classNames());
     Predictions predictions;
@@ -84,7 +106,29 @@ final class DiagnoseCommand implements Callable<Integer> {
         CALIBRATION_BINS);
     RunEvidence evidence = new RunEvidence(d.names(), files.history(), c.epochs(), files.stopReason(), d.counts(),
         predictions.confusion(), DiagnosticsFile.read(run), reliability.ece());
-    List<Finding> findings = Diagnosis.findings(evidence);
+    List<Finding> findings = new java.util.ArrayList<>(Diagnosis.findings(evidence));
+    LabelErrors labelErrorResult = null;
+    Gallery labelErrorGallery = null;
+    if (labelErrors) {
+      int k = folds != null ? folds : LabelErrorSearch.DEFAULT_FOLDS;
+      int e = epochs != null ? epochs : files.bestEpoch();
+      stdout.println(String.format(Locale.ROOT, "label errors: %d-fold training of %d images for %d epochs each",
+          k, d.train().size(), e));
+      stdout.flush();
+      double[][] probs = LabelErrorSearch.outOfSample(c.withEpochs(e), d.train(), d.trainIndices(), k,
+          run.resolve(LabelErrorSearch.DIR), stdout);
+      ConfidentLearning.Result result = ConfidentLearning.find(probs, d.train().labels(), d.names().size(),
+          new ConfidentLearning.Options(ranking, ConfidentLearning.DEFAULT_MIN_KEPT_PER_CLASS, true));
+      Path csv = run.resolve(LABEL_ERRORS_CSV);
+      labelErrorResult = new LabelErrors(d.names(), d.train().size(), k, e, result, csv.toString());
+      writeLabelErrors(csv, result, d, probs);
+      labelErrorGallery = Gallery.labelErrors(labelErrorResult, d.train(), probs, d.trainIndices(),
+          Gallery.LABEL_ERRORS_COUNT);
+      Finding f = Diagnosis.labelErrors(labelErrorResult);
+      if (f != null) findings.add(f);
+      findings.sort(java.util.Comparator.comparing((Finding x) -> x.severity()).reversed()
+          .thenComparing(x -> x.kind().ordinal()));
+    }
     print(stdout, findings, files.options());
     Map<String, Object> shownConfig = new java.util.LinkedHashMap<>();
     for (String key : List.of("dataset", "model", "epochs", "batch_size", "optimizer", "lr", "lr_schedule",
@@ -98,16 +142,62 @@ final class DiagnoseCommand implements Callable<Integer> {
             findings.stream().flatMap(f -> f.tryFlags().stream()).toList()))
         .reliability(reliability.ece(), reliability.binConfidence(), reliability.binAccuracy(), reliability.binCounts())
         .testCounts(counts(d.test(), d.names().size()))
-        .galleries(Gallery.standard(predictions, d.test()));
+        .labelErrors(labelErrorResult);
+    if (labelErrorGallery != null) report.galleries(List.of(labelErrorGallery));
+    report.galleries(Gallery.standard(predictions, d.test()));
     if (!c.augment().isEmpty()) {
       report.augmentation(d.train(), AugmentationSpec.parse(c.augment(), d.train()), c.augment(), c.seed());
     }
     Path index = Report.write(reportDir, report.build());
-    DiagnosisJson.write(run.resolve(DIAGNOSIS), evidence, findings);
+    DiagnosisJson.write(run.resolve(DIAGNOSIS), evidence, findings, labelErrorResult);
     stdout.println();
     stdout.println("wrote " + run.resolve(DIAGNOSIS).toAbsolutePath() + " and the report " + index.toAbsolutePath());
     stdout.flush();
     return 0;
+  }
+
+  /** The suspected label errors, most suspect first. */
+  static final String LABEL_ERRORS_CSV = "label_errors.csv";
+
+  /** Checks the --label-errors options; returns the ranking. */
+  private ConfidentLearning.Ranking labelErrorOptions(RunFiles files) {
+    if (!labelErrors) {
+      for (Object[] o : new Object[][] {{"--folds", folds}, {"--epochs", epochs}, {"--rank-by", rankBy}}) {
+        if (o[1] != null) {
+          throw new IllegalArgumentException(o[0] + " " + o[1] + " sets up the label-error search, which is off; add"
+              + " --label-errors, or drop " + o[0]);
+        }
+      }
+      return ConfidentLearning.Ranking.SELF_CONFIDENCE;
+    }
+    if (epochs != null && epochs < 1) {
+      throw new IllegalArgumentException("--epochs " + epochs + ": expected at least 1 epoch per fold run");
+    }
+    if (folds != null && folds < 2) {
+      throw new IllegalArgumentException("--folds " + folds + ": expected 2 or more folds (5 is usual)");
+    }
+    if (rankBy == null || rankBy.equals("self-confidence")) return ConfidentLearning.Ranking.SELF_CONFIDENCE;
+    if (rankBy.equals("normalized-margin")) return ConfidentLearning.Ranking.NORMALIZED_MARGIN;
+    throw new IllegalArgumentException("--rank-by " + rankBy + ": expected self-confidence or normalized-margin");
+  }
+
+  /**
+   * label_errors.csv: rank, index (position in the dataset's training split), file (where the
+   * dataset has one), given label, suggested label, the given label's out-of-sample probability
+   * and the suggested one's.
+   */
+  private static void writeLabelErrors(Path csv, ConfidentLearning.Result result, TrainingRun.RunData d,
+      double[][] probs) throws IOException {
+    StringBuilder sb = new StringBuilder(Csv.row("rank", ExcludeList.INDEX, ExcludeList.FILE, "given_label",
+        "suggested_label", "given_probability", "suggested_probability"));
+    List<String> names = d.names();
+    for (ConfidentLearning.Suspect s : result.suspects()) {
+      int i = s.index();
+      sb.append(Csv.row(s.rank(), d.trainIndices()[i], d.train().source(i).orElse(""), names.get(s.givenLabel()),
+          names.get(s.suggestedLabel()), String.format(Locale.ROOT, "%.4f", s.givenProbability()),
+          String.format(Locale.ROOT, "%.4f", probs[i][s.suggestedLabel()])));
+    }
+    AtomicFiles.writeString(csv, sb.toString());
   }
 
   private static int[] counts(dev.cnn.data.Dataset d, int classes) {
@@ -160,6 +250,13 @@ final class DiagnoseCommand implements Callable<Integer> {
       }
       if (history.isEmpty()) throw new IllegalArgumentException(shown + ": its history has no epochs");
       return new RunFiles(dir, options, history, stop);
+    }
+
+    /** The epoch the run kept (metrics.json's best_epoch, 1-based), or the epochs it ran. */
+    int bestEpoch() throws IOException {
+      var metrics = new com.fasterxml.jackson.databind.ObjectMapper().readTree(dir.resolve(TrainingRun.METRICS).toFile());
+      int best = metrics.path("best_epoch").asInt(0);
+      return best > 0 ? best : history.size();
     }
 
     TrainingRun.Config config() throws IOException {

@@ -43,7 +43,7 @@ final class RunDirectory {
   /** What a run writes into its directory; {@code --overwrite} removes these and nothing else. */
   static final List<String> OUTPUTS = List.of(OPTIONS, TrainingRun.CHECKPOINT, ModelDir.WEIGHTS, "model.json",
       "history.csv", "history.json", "metrics.json", ModelDir.CLASSES, "evaluation.json", DiagnosticsFile.NAME,
-      "diagnosis.json", "report");
+      "diagnosis.json", "report", TrainingRun.LABEL_NOISE, DiagnoseCommand.LABEL_ERRORS_CSV, LabelErrorSearch.DIR);
 
   private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -94,6 +94,21 @@ final class TrainCommand implements Callable<Integer> {
       description = "Keep only that fraction of a class in the training set (to make imbalanced experiments).")
   String subsample;
 
+  @Option(names = "--exclude", paramLabel = "FILE.csv",
+      description = "Train without the training images listed in FILE.csv (its 'index' column: positions in the"
+          + " dataset's training split, as 'cnn diagnose --label-errors' writes them to label_errors.csv).")
+  Path exclude;
+
+  @Option(names = "--label-noise", paramLabel = "F",
+      description = "shapes only: replace this fraction of the training labels with wrong ones (planted label"
+          + " errors; the truth goes to RUN/label_noise.csv). Default: 0.")
+  Double labelNoise;
+
+  @Option(names = "--label-noise-kind", paramLabel = "KIND",
+      description = "uniform (any other class) or pairs (each class to its look-alike: circle/ring, square/frame,"
+          + " triangle/star, cross/bar). Default: uniform.")
+  String labelNoiseKind;
+
   @Option(names = "--augment", paramLabel = "SPEC",
       description = "Augmentation, e.g. rotate=10,shift=0.1,zoom=0.1,hflip,fill=reflect,erase=0.25,crop=4"
           + " (see data/README.md). Default: none.")

@@ -6,6 +6,7 @@ import dev.cnn.data.ClassBalance;
 import dev.cnn.data.DataLoader;
 import dev.cnn.data.Dataset;
 import dev.cnn.data.Splits;
+import dev.cnn.data.SyntheticShapes;
 import dev.cnn.data.WeightedSampler;
 import dev.cnn.diagnose.Diagnosis;
 import dev.cnn.diagnose.DiagnosisJson;
@@ -37,6 +38,8 @@ import dev.cnn.optim.Trainer;
 import dev.cnn.tensor.Log;
 import dev.cnn.tensor.Parallel;
 import dev.cnn.tensor.Rng;
+import dev.cnn.tensor.io.AtomicFiles;
+import dev.cnn.tensor.io.Csv;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -69,7 +72,8 @@ final class TrainingRun {
       String optimizer, double lr, double momentum, double weightDecay, String lrSchedule, String classWeights,
       boolean oversample, String subsample, String augment, double valSplit, int earlyStopping, Metric monitor,
       long seed, int threads, Path out, Path resume, boolean diagnostics, int limitTrain, int limitTest,
-      boolean overwrite, boolean defaultOut) {
+      boolean overwrite, boolean defaultOut, double labelNoise, String labelNoiseKind, String excludeFile,
+      List<Integer> excluded) {
 
     /**
      * The configuration a command line asks for. With {@code --resume DIR}, every option not given
@@ -109,6 +113,9 @@ final class TrainingRun {
       Path out = o.out != null ? o.out : o.resume != null ? o.resume : defaultRunDirectory(dataset, model);
       Metric monitor = parseMonitor(first(o.monitor, s.string("monitor"), fashion ? "val_accuracy" : "val_loss"));
       int[] limit = o.limit != null ? o.limit : s.limit();
+      String excludeFile = o.exclude != null ? o.exclude.toAbsolutePath().normalize().toString()
+          : s.string("exclude") == null ? "" : s.string("exclude");
+      List<Integer> excluded = o.exclude != null ? ExcludeList.read(o.exclude) : s.integers("excluded");
       Config c = new Config(p == null ? "" : p.name(), dataset, dataDir, first(o.imageSize, s.integer("image_size"), 0),
           model, epochs, first(o.batchSize, s.integer("batch_size"), 64), optimizer, first(o.lr, s.number("lr"), 1e-3),
           first(o.momentum, s.number("momentum"), 0.0), weightDecay,
@@ -116,7 +123,10 @@ final class TrainingRun {
           first(o.classWeights, s.string("class_weights"), "none"), first(o.oversample, s.bool("oversample"), false),
           subsample, augment, valSplit, early, monitor, seed, first(o.threads, Parallel.threads()), out, o.resume,
           first(o.diagnostics, s.bool("diagnostics"), false), limit != null && limit.length > 0 ? limit[0] : 0,
-          limit != null && limit.length > 1 ? limit[1] : 0, Boolean.TRUE.equals(o.overwrite), defaultOut);
+          limit != null && limit.length > 1 ? limit[1] : 0, Boolean.TRUE.equals(o.overwrite), defaultOut,
+          first(o.labelNoise, s.number("label_noise"), 0.0),
+          first(o.labelNoiseKind, s.string("label_noise_kind"), "uniform").toLowerCase(Locale.ROOT), excludeFile,
+          excluded);
       c.check(o);
       if (s != Saved.NONE) c.checkSameAs(s.values);
       return c;
@@ -194,6 +204,19 @@ final class TrainingRun {
         throw new IllegalArgumentException("--monitor " + monitor.key() + " needs validation data: add --val-split"
             + " (e.g. 0.1), or monitor loss or accuracy");
       }
+      if (!(labelNoise >= 0 && labelNoise < 1)) throw bad("--label-noise", labelNoise, "a fraction in [0, 1)");
+      if (!List.of("uniform", "pairs").contains(labelNoiseKind)) {
+        throw bad("--label-noise-kind", labelNoiseKind, "uniform or pairs");
+      }
+      if (labelNoise > 0 && !dataset.equals("shapes")) {
+        throw new IllegalArgumentException("--label-noise " + labelNoise + ": planted label noise is for the built-in"
+            + " shapes dataset (which records the true labels), not " + dataset + "; use --dataset shapes, or drop"
+            + " --label-noise");
+      }
+      if (given.labelNoiseKind != null && labelNoise == 0) {
+        throw new IllegalArgumentException("--label-noise-kind " + labelNoiseKind + " says how labels are flipped, and"
+            + " --label-noise is 0; add --label-noise F (e.g. 0.1), or drop --label-noise-kind");
+      }
       if (oversample && !classWeights.equals("none")) {
         throw new IllegalArgumentException("--oversample and --class-weights " + classWeights + " both correct the"
             + " imbalance; use one of them");
@@ -228,21 +251,32 @@ final class TrainingRun {
       m.put("resume", resume == null ? null : resume.toString());
       m.put("diagnostics", diagnostics);
       m.put("limit", List.of(limitTrain, limitTest));
+      m.put("label_noise", labelNoise);
+      m.put("label_noise_kind", labelNoiseKind);
+      m.put("exclude", excludeFile);
+      m.put("excluded", excluded);
       return m;
     }
 
     /** The same run on another dataset (cnn diagnose --dataset); checked like the original. */
     Config withData(String otherDataset, Path otherDataDir) {
-      return new Config(preset, otherDataset, otherDataDir != null ? otherDataDir : dataDir, imageSize, model, epochs,
-          batchSize, optimizer, lr, momentum, weightDecay, lrSchedule, classWeights, oversample, subsample, augment,
-          valSplit, earlyStopping, monitor, seed, threads, out, resume, diagnostics, limitTrain, limitTest, overwrite,
-          defaultOut);
+      return with(otherDataset, otherDataDir != null ? otherDataDir : dataDir, out, epochs);
     }
 
     Config withOut(Path dir) {
+      return with(dataset, dataDir, dir, epochs);
+    }
+
+    /** The same options for another number of epochs (the fold runs of cnn diagnose --label-errors). */
+    Config withEpochs(int n) {
+      return with(dataset, dataDir, out, n);
+    }
+
+    private Config with(String dataset, Path dataDir, Path out, int epochs) {
       return new Config(preset, dataset, dataDir, imageSize, model, epochs, batchSize, optimizer, lr, momentum,
           weightDecay, lrSchedule, classWeights, oversample, subsample, augment, valSplit, earlyStopping, monitor, seed,
-          threads, dir, resume, diagnostics, limitTrain, limitTest, overwrite, defaultOut);
+          threads, out, resume, diagnostics, limitTrain, limitTest, overwrite, defaultOut, labelNoise, labelNoiseKind,
+          excludeFile, excluded);
     }
   }
 
@@ -278,6 +312,15 @@ final class TrainingRun {
     Boolean bool(String key) {
       Object v = values.get(key);
       return v instanceof Boolean ? (Boolean) v : null;
+    }
+
+    /** A list of integers, empty when the key is missing (runs from before it existed). */
+    List<Integer> integers(String key) {
+      Object v = values.get(key);
+      if (!(v instanceof List)) return List.of();
+      List<Integer> out = new ArrayList<>();
+      for (Object o : (List<?>) v) out.add(((Number) o).intValue());
+      return List.copyOf(out);
     }
 
     int[] limit() {
@@ -337,6 +380,7 @@ final class TrainingRun {
     int classes = names.size();
     int[] counts = d.counts();
     RunChecks.data(c, d.data(), train, validation, test, counts);
+    if (c.resume() == null && !c.excludeFile().isEmpty()) ExcludeList.checkFiles(Path.of(c.excludeFile()), d.data().train());
     Log.info(String.format(Locale.ROOT, "%s: %d training images (%s), %d validation, %d test; imbalance ratio %.1f",
         c.dataset(), train.size(), java.util.Arrays.toString(counts), validation == null ? 0 : validation.size(),
         test.size(), ClassBalance.imbalanceRatio(counts)));
@@ -347,20 +391,11 @@ final class TrainingRun {
           java.util.Arrays.stream(counts).max().orElse(0), train.size()));
     }
 
-    Sequential model = resumed != null ? resumed.model()
-        : c.model().endsWith(".json") ? ModelFiles.readArchitecture(Path.of(c.model()), c.seed())
-        : Architectures.byName(c.model(), train.sampleShape(), classes, c.seed());
+    Sequential model = resumed != null ? resumed.model() : newModel(c, train, classes, c.seed());
     RunChecks.model(c, model, train, classes, sampler == null ? train.size() : sampler.samplesPerEpoch());
-    CrossEntropyLoss.Builder lossBuilder = CrossEntropyLoss.builder();
-    if (!c.classWeights().equals("none")) {
-      double[] w = c.classWeights().equals("balanced") ? ClassBalance.balancedWeights(train.labels(), classes)
-          : ClassBalance.parseWeights(c.classWeights(), names);
-      lossBuilder.classWeights(w);
-      Log.info("class weights " + java.util.Arrays.toString(w));
-    }
-    CrossEntropyLoss loss = lossBuilder.build();
+    CrossEntropyLoss loss = loss(c, train, names);
     Optimizer optimizer = optimizer(c, model);
-    Augmentation augmentation = c.augment().isEmpty() ? Augmentation.identity() : AugmentationSpec.parse(c.augment(), train);
+    Augmentation augmentation = augmentation(c, train);
 
     // Everything is checked: claim the directory (a new run) or record the new epoch count (a resumed one).
     if (c.resume() == null) {
@@ -371,6 +406,9 @@ final class TrainingRun {
       }
     } else {
       RunDirectory.writeOptions(c.out(), c.asMap());
+    }
+    if (d.data().train() instanceof SyntheticShapes.ShapesDataset shapes && shapes.flippedCount() > 0) {
+      writeLabelNoise(c.out().resolve(LABEL_NOISE), shapes, d.trainIndices());
     }
 
     List<Callback> callbacks = new ArrayList<>();
@@ -442,6 +480,72 @@ final class TrainingRun {
     return new Result(eval, result.history(), bestEpoch, c.out());
   }
 
+  /** The planted label errors of a {@code --label-noise} run: index, true label, given label. */
+  static final String LABEL_NOISE = "label_noise.csv";
+
+  /**
+   * Writes the images the run trains on whose labels the noise replaced, by position in the
+   * dataset's training split (the numbers of label_errors.csv), ascending.
+   *
+   * @param used the positions of the run's training images (after --limit, --subsample, --val-split)
+   */
+  private static void writeLabelNoise(Path file, SyntheticShapes.ShapesDataset split, int[] used) throws IOException {
+    StringBuilder sb = new StringBuilder(Csv.row("index", "true_label", "given_label"));
+    int[] truth = split.trueLabels();
+    boolean[] flipped = split.flipped();
+    List<String> names = split.classNames();
+    int[] sorted = used.clone();
+    java.util.Arrays.sort(sorted);
+    for (int i : sorted) {
+      if (flipped[i]) sb.append(Csv.row(i, names.get(truth[i]), names.get(split.label(i))));
+    }
+    AtomicFiles.writeString(file, sb.toString());
+  }
+
+  /** The run's model, freshly initialised from {@code seed}: a named architecture or a model.json file. */
+  static Sequential newModel(Config c, Dataset train, int classes, long seed) throws IOException {
+    return c.model().endsWith(".json") ? ModelFiles.readArchitecture(Path.of(c.model()), seed)
+        : Architectures.byName(c.model(), train.sampleShape(), classes, seed);
+  }
+
+  /** Cross-entropy, weighted by class as --class-weights says (balanced weights from {@code train}'s counts). */
+  static CrossEntropyLoss loss(Config c, Dataset train, List<String> names) {
+    CrossEntropyLoss.Builder b = CrossEntropyLoss.builder();
+    if (!c.classWeights().equals("none")) {
+      double[] w = c.classWeights().equals("balanced") ? ClassBalance.balancedWeights(train.labels(), names.size())
+          : ClassBalance.parseWeights(c.classWeights(), names);
+      b.classWeights(w);
+      Log.info("class weights " + java.util.Arrays.toString(w));
+    }
+    return b.build();
+  }
+
+  /** The run's --augment (fill values from {@code train}'s statistics), or none. */
+  static Augmentation augmentation(Config c, Dataset train) {
+    return c.augment().isEmpty() ? Augmentation.identity() : AugmentationSpec.parse(c.augment(), train);
+  }
+
+  /**
+   * Trains a fresh model with the run's options on {@code train} for {@code c.epochs()} epochs,
+   * quietly and without validation, early stopping or checkpoints (a fold of cnn diagnose
+   * --label-errors). Every random choice comes from {@code seed}.
+   */
+  static Sequential trainQuietly(Config c, Dataset train, List<String> names, long seed) throws IOException {
+    int classes = names.size();
+    Sequential model = newModel(c, train, classes, seed);
+    WeightedSampler sampler = c.oversample() ? WeightedSampler.oversample(train.labels(), classes, seed) : null;
+    Trainer trainer = Trainer.builder(model, loss(c, train, names), optimizer(c, model)).epochs(c.epochs())
+        .schedule(schedule(c)).callbacks(new TerminateOnNaN()).progress(Progress.none()).build();
+    DataLoader.Builder b = DataLoader.builder(train).batchSize(c.batchSize()).seed(seed)
+        .augmentation(augmentation(c, train));
+    if (sampler != null) b.sampler(sampler);
+    try (DataLoader loader = b.build()) {
+      Trainer.Result r = trainer.fit(loader, null, new Trainer.TrainingState());
+      if (r.stopReason() != null) Log.warn("a fold run stopped early: " + r.stopReason());
+    }
+    return model;
+  }
+
   /** Refuses to resume a run that is over, or to shorten one. */
   private static void checkResumable(Config c, Checkpoint.Loaded resumed) {
     String dir = "--resume " + c.resume();
@@ -462,11 +566,19 @@ final class TrainingRun {
   /** The metrics file of a finished run. */
   static final String METRICS = "metrics.json";
 
-  /** The data a run trains, validates and tests on, as its options make them. */
-  record RunData(DataChoice data, Dataset train, Dataset validation, Dataset test, List<String> names, int[] counts) {
+  /**
+   * The data a run trains, validates and tests on, as its options make them.
+   *
+   * @param trainIndices {@code trainIndices[i]}: the position in the dataset's training split
+   *     ({@code data.train()}) of training image i, the number that label_errors.csv and
+   *     {@code --exclude} use
+   */
+  record RunData(DataChoice data, Dataset train, Dataset validation, Dataset test, List<String> names, int[] counts,
+      int[] trainIndices) {
     /**
-     * Loads the dataset and applies --limit, --subsample and --val-split in the order and with
-     * the random draws of {@code cnn train}, so that {@code cnn diagnose} sees the run's own splits.
+     * Loads the dataset and applies --exclude, --limit, --subsample and --val-split in the order
+     * and with the random draws of {@code cnn train}, so that {@code cnn diagnose} sees the run's
+     * own splits.
      */
     static RunData of(Config c) throws IOException {
       return of(c, null);
@@ -476,27 +588,46 @@ final class TrainingRun {
     static RunData of(Config c, List<String> expected) throws IOException {
       Rng rng = new Rng(c.seed());
       Log.info("loading " + c.dataset());
-      DataChoice data = DataChoice.load(c.dataset(), c.dataDir(), c.imageSize(), c.seed());
-      Dataset train = data.train(), test = data.test();
-      List<String> names = train.classNames();
+      DataChoice data = DataChoice.load(c.dataset(), c.dataDir(), c.imageSize(), c.seed(), c.labelNoise(),
+          c.labelNoiseKind());
+      Dataset full = data.train(), test = data.test();
+      List<String> names = full.classNames();
       if (expected != null && !expected.equals(names)) {
         throw new IllegalArgumentException("the run's model predicts " + expected.size() + " classes ("
             + preview(expected) + ") but --dataset " + c.dataset() + " has " + names.size() + " (" + preview(names)
             + "); use the dataset the run was trained on, or one with the same classes");
       }
-      if (c.limitTrain() > 0) train = limit(train, c.limitTrain(), rng.split());
-      if (c.limitTest() > 0) test = limit(test, c.limitTest(), rng.split());
+      int[] index = ExcludeList.keep(full.size(), c.excluded(), c.excludeFile(), c.dataset());
+      Dataset train = index.length == full.size() ? full : full.subset(index);
+      // Each --limit takes its own random stream even when it keeps everything, so later draws do not move.
+      Rng limitTrain = c.limitTrain() > 0 ? rng.split() : null, limitTest = c.limitTest() > 0 ? rng.split() : null;
+      if (limitTrain != null && c.limitTrain() < train.size()) {
+        int[] pick = limit(train, c.limitTrain(), limitTrain);
+        train = train.subset(pick);
+        index = select(index, pick);
+      }
+      if (limitTest != null && c.limitTest() < test.size()) test = test.subset(limit(test, c.limitTest(), limitTest));
       if (!c.subsample().isEmpty()) {
         int[] keep = Splits.subsample(train.labels(), Splits.parseFractions(c.subsample(), names), rng.split());
         train = train.subset(keep);
+        index = select(index, keep);
       }
       Dataset validation = null;
       if (c.valSplit() > 0) {
         Splits.Split s = Splits.stratified(train.labels(), c.valSplit(), rng.split());
         validation = train.subset(s.validation());
         train = train.subset(s.train());
+        index = select(index, s.train());
       }
-      return new RunData(data, train, validation, test, names, ClassBalance.counts(train.labels(), names.size()));
+      return new RunData(data, train, validation, test, names, ClassBalance.counts(train.labels(), names.size()),
+          index);
+    }
+
+    /** {@code index[pick[i]]} for each i: positions of a subset of a subset, in the original. */
+    private static int[] select(int[] index, int[] pick) {
+      int[] out = new int[pick.length];
+      for (int i = 0; i < pick.length; i++) out[i] = index[pick[i]];
+      return out;
     }
   }
 
@@ -517,10 +648,9 @@ final class TrainingRun {
     return m.toString();
   }
 
-  /** A stratified random subset of n samples (all of them when n >= the size). */
-  private static Dataset limit(Dataset d, int n, Rng rng) {
-    if (n >= d.size()) return d;
-    return d.subset(Splits.stratified(d.labels(), (double) n / d.size(), rng).validation());
+  /** The positions of a stratified random subset of n of d's samples (n below the size). */
+  private static int[] limit(Dataset d, int n, Rng rng) {
+    return Splits.stratified(d.labels(), (double) n / d.size(), rng).validation();
   }
 
   static Optimizer optimizer(Config c, Sequential model) {

@@ -80,6 +80,42 @@ public final class Diagnosis {
   /** Expected calibration error above this: the confidences mislead (0.1 = 10 points off on average). */
   static final double POOR_ECE = 0.1;
 
+  /**
+   * Flagged label errors above this share of the training images are a warning: careful annotation
+   * leaves about 1 to 3% (Northcutt et al. found 3.3% on average in the test sets of ten popular
+   * datasets), and confident learning flags somewhat fewer than there are, so 2% flagged is already
+   * more than careful labelling would leave.
+   */
+  static final double LABEL_ERROR_SHARE = 0.02;
+
+  /**
+   * The finding about suspected label errors ({@code cnn diagnose --label-errors}), or null when
+   * none were flagged.
+   */
+  public static Finding labelErrors(LabelErrors le) {
+    if (le.flagged() == 0) return null;
+    Map<String, Object> ev = new LinkedHashMap<>();
+    ev.put("flagged", le.flagged());
+    ev.put("flagged_share", le.flaggedShare());
+    ev.put("estimated_noise_rate", le.estimatedNoiseRate());
+    ev.put("folds", le.folds());
+    int[] pair = le.largestConfusion();
+    String most = "";
+    if (pair != null) {
+      String given = le.classNames().get(pair[0]), truth = le.classNames().get(pair[1]);
+      ev.put("most_common", given + " given to " + truth);
+      ev.put("most_common_count", (int) Math.round(le.result().calibratedJoint()[pair[0]][pair[1]]));
+      most = String.format(Locale.ROOT, "; most often %s labelled %s", truth, given);
+    }
+    ev.put("file", le.file());
+    Severity severity = le.flaggedShare() > LABEL_ERROR_SHARE ? Severity.WARNING : Severity.INFO;
+    return new Finding(Finding.Kind.LABEL_ERRORS, severity, String.format(Locale.ROOT,
+        "%d training images (%.1f%%) look mislabeled%s", le.flagged(), 100 * le.flaggedShare(), most), ev,
+        Figures.LABEL_ERRORS, "A model trained without them disagrees confidently with their labels. Look at them:"
+            + " fix the labels that are wrong, or train without the flagged images and compare the test accuracy.",
+        List.of("--exclude", le.file()));
+  }
+
   /** Every finding the evidence supports, most severe first. */
   public static List<Finding> findings(RunEvidence e) {
     List<Finding> out = new ArrayList<>();

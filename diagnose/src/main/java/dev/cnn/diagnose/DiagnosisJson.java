@@ -23,6 +23,15 @@ public final class DiagnosisJson {
 
   /** The document for these findings of this run. */
   public static String text(RunEvidence e, List<Finding> findings) throws IOException {
+    return text(e, findings, null);
+  }
+
+  /**
+   * The document, with a {@code label_errors} section when {@code labelErrors} is not null: the
+   * search's folds and epochs, the flagged count, the estimated noise rate, the noise matrix
+   * {@code P(given = i | true = j)} as rows i and the estimated counts per given and true label.
+   */
+  public static String text(RunEvidence e, List<Finding> findings, LabelErrors labelErrors) throws IOException {
     ObjectMapper mapper = new ObjectMapper();
     ObjectNode root = mapper.createObjectNode();
     root.put("format", FORMAT);
@@ -47,11 +56,29 @@ public final class DiagnosisJson {
       ArrayNode t = o.putArray("try");
       f.tryFlags().forEach(t::add);
     }
+    if (labelErrors != null) {
+      ObjectNode le = root.putObject("label_errors");
+      le.put("file", labelErrors.file());
+      le.put("training_images", labelErrors.trainImages());
+      le.put("folds", labelErrors.folds());
+      le.put("epochs", labelErrors.epochs());
+      le.put("flagged", labelErrors.flagged());
+      le.put("estimated_noise_rate", labelErrors.estimatedNoiseRate());
+      le.set("classes", mapper.valueToTree(labelErrors.classNames()));
+      le.set("noise_matrix", mapper.valueToTree(labelErrors.result().noiseMatrix()));
+      le.set("estimated_counts", mapper.valueToTree(labelErrors.estimatedCounts()));
+    }
     return mapper.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n";
   }
 
   /** Writes {@link #text} to file, atomically. */
   public static void write(Path file, RunEvidence e, List<Finding> findings) throws IOException {
-    AtomicFiles.writeString(file, text(e, findings));
+    write(file, e, findings, null);
+  }
+
+  /** Writes {@link #text(RunEvidence, List, LabelErrors)} to file, atomically. */
+  public static void write(Path file, RunEvidence e, List<Finding> findings, LabelErrors labelErrors)
+      throws IOException {
+    AtomicFiles.writeString(file, text(e, findings, labelErrors));
   }
 }

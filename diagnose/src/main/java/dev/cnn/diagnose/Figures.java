@@ -23,6 +23,10 @@ public final class Figures {
   public static final String DEAD_RELUS = "dead-relus";
   /** Training images beside what the run's augmentation made of them (runs with --augment). */
   public static final String AUGMENTATION = "augmentation";
+  /** The gallery of the most suspected label errors in the training set (cnn diagnose --label-errors). */
+  public static final String LABEL_ERRORS = "label-errors";
+  /** The estimated numbers of images per given and true label (confident learning's calibrated joint). */
+  public static final String LABEL_NOISE = "label-noise";
   /** The gallery of the test images with the highest loss. */
   public static final String HIGHEST_LOSS = "highest-loss";
 

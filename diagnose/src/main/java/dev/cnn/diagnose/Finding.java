@@ -44,7 +44,8 @@ public record Finding(Kind kind, Severity severity, String title, Map<String, Ob
     VANISHING_GRADIENTS("vanishing-gradients"),
     EXPLODING_GRADIENTS("exploding-gradients"),
     CONFUSABLE_CLASSES("confusable-classes"),
-    POOR_CALIBRATION("poor-calibration");
+    POOR_CALIBRATION("poor-calibration"),
+    LABEL_ERRORS("label-errors");
 
     private final String id;
 

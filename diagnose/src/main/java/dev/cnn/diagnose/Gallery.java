@@ -129,6 +129,45 @@ public record Gallery(String id, String title, String caption, List<Gallery.Exam
     return out;
   }
 
+  /** Suspected label errors shown in the report. */
+  public static final int LABEL_ERRORS_COUNT = 50;
+
+  /**
+   * The {@code count} most suspected label errors, most suspect first: each shows its given label
+   * and the class the out-of-sample model suggests, with that class's probability.
+   *
+   * @param train the searched training images, in the order the suspects' indices refer to
+   * @param probabilities the out-of-sample probabilities of {@code train}'s images, n x k
+   * @param originalIndex for each training image, its position in the dataset's training split
+   *     (the number label_errors.csv gives), shown when the dataset has no file names
+   */
+  public static Gallery labelErrors(LabelErrors errors, Dataset train, double[][] probabilities, int[] originalIndex,
+      int count) {
+    if (probabilities.length != train.size() || originalIndex.length != train.size()) {
+      throw new IllegalArgumentException("gallery: " + probabilities.length + " probability rows and "
+          + originalIndex.length + " indices for " + train.size() + " training images; expected one of each per image");
+    }
+    List<Example> examples = new ArrayList<>();
+    for (ConfidentLearning.Suspect s : errors.result().suspects()) {
+      if (examples.size() == count) break;
+      int i = s.index();
+      int[] shape = train.sampleShape();
+      float[] x = new float[train.sampleSize()];
+      train.read(i, x, 0);
+      int[] chw = shape.length == 3 ? shape : new int[] {1, shape.length == 2 ? shape[0] : 1, shape[shape.length - 1]};
+      examples.add(new Example(originalIndex[i], s.givenLabel(), s.suggestedLabel(),
+          probabilities[i][s.suggestedLabel()], s.givenProbability(),
+          train.source(i).orElse("training image #" + originalIndex[i]), chw, x));
+    }
+    return new Gallery(Figures.LABEL_ERRORS, "Suspected label errors in the training set",
+        String.format(Locale.ROOT, "The %d most suspect of the %d training images that confident learning flags"
+            + " (out-of-sample probabilities from %d-fold training), most suspect first. Each shows the label it was"
+            + " given, then the class a model that never saw it suggests, with that class's probability. If the"
+            + " suggestion is right, the label is wrong: fix it, or leave the image out (%s).", examples.size(),
+            errors.flagged(), errors.folds(), "cnn train --exclude " + errors.file()),
+        examples);
+  }
+
   /** The images of class t predicted as p, most confident first (ties by index). */
   private static int[] mostConfident(Predictions pr, int t, int p) {
     return IntStream.range(0, pr.size()).filter(i -> pr.labels()[i] == t && pr.predicted()[i] == p).boxed()

@@ -30,41 +30,75 @@ public record Predictions(int[] labels, int[] predicted, double[] confidence, do
    * @throws IllegalArgumentException when a label is outside the model's classes or there are no images
    */
   public static Predictions of(Sequential model, Iterable<Batch> batches) {
+    Probabilities p = probabilities(model, batches);
+    return from(p.labels(), p.probabilities());
+  }
+
+  /**
+   * The model's class probabilities for every image of a labelled set, in batch order.
+   *
+   * @param labels the true class of image i
+   * @param probabilities {@code probabilities[i][c] = softmax(logits_i)[c]}, n x k
+   */
+  public record Probabilities(int[] labels, double[][] probabilities) {}
+
+  /** {@code softmax(model(x))} for every image, in {@link Mode#EVAL} and without recording gradients. */
+  public static Probabilities probabilities(Sequential model, Iterable<Batch> batches) {
     int k = model.outputShape()[0];
     int n = 0;
-    int[] labels = new int[256], predicted = new int[256];
-    double[] confidence = new double[256], loss = new double[256];
+    int[] labels = new int[256];
+    double[][] probs = new double[256][];
     try (NoGrad scope = NoGrad.enter()) {
       for (Batch b : batches) {
         if (n + b.size() > labels.length) {
           int grown = Math.max(2 * labels.length, n + b.size());
           labels = Arrays.copyOf(labels, grown);
-          predicted = Arrays.copyOf(predicted, grown);
-          confidence = Arrays.copyOf(confidence, grown);
-          loss = Arrays.copyOf(loss, grown);
+          probs = Arrays.copyOf(probs, grown);
         }
         try (Workspace step = Workspace.open()) {
           Tensor p = Ops.softmax(model.forward(Variable.constant(b.inputs()), Mode.EVAL), 1).value();
-          for (int i = 0; i < b.size(); i++) {
-            int t = b.labels()[i];
-            if (t < 0 || t >= k) {
-              throw new IllegalArgumentException("predictions: label " + t + " is outside the model's " + k
-                  + " classes [0, " + k + ")");
-            }
-            int best = 0;
-            for (int c = 1; c < k; c++) if (p.get(i, c) > p.get(i, best)) best = c;
-            labels[n] = t;
-            predicted[n] = best;
-            confidence[n] = p.get(i, best);
-            loss[n] = -Math.log(Math.max(p.get(i, t), Double.MIN_NORMAL));
-            n++;
+          for (int i = 0; i < b.size(); i++, n++) {
+            labels[n] = b.labels()[i];
+            probs[n] = new double[k];
+            for (int c = 0; c < k; c++) probs[n][c] = p.get(i, c);
           }
         }
       }
     }
+    return new Probabilities(Arrays.copyOf(labels, n), Arrays.copyOf(probs, n));
+  }
+
+  /**
+   * The predictions that class probabilities make: the arg-max class (ties: the lowest), its
+   * probability, and the loss {@code -log p[label]}.
+   *
+   * @param probabilities n x k, each row a probability distribution
+   * @throws IllegalArgumentException when a label is outside [0, k) or there are no images
+   */
+  public static Predictions from(int[] labels, double[][] probabilities) {
+    int n = labels.length;
     if (n == 0) throw new IllegalArgumentException("predictions: no images (the batches were empty)");
-    return new Predictions(Arrays.copyOf(labels, n), Arrays.copyOf(predicted, n), Arrays.copyOf(confidence, n),
-        Arrays.copyOf(loss, n), k);
+    if (probabilities.length != n) {
+      throw new IllegalArgumentException("predictions: " + probabilities.length + " probability rows for " + n
+          + " labels; expected one row per image");
+    }
+    int k = probabilities[0].length;
+    int[] predicted = new int[n];
+    double[] confidence = new double[n], loss = new double[n];
+    for (int i = 0; i < n; i++) {
+      double[] p = probabilities[i];
+      int t = labels[i];
+      if (t < 0 || t >= k) {
+        throw new IllegalArgumentException("predictions: label " + t + " is outside the model's " + k + " classes [0, "
+            + k + ")");
+      }
+      int best = 0;
+      for (int c = 1; c < k; c++) if (p[c] > p[best]) best = c;
+      predicted[i] = best;
+      confidence[i] = p[best];
+      loss[i] = -Math.log(Math.max(p[t], Double.MIN_NORMAL));
+    }
+    return new Predictions(labels.clone(), predicted, confidence, loss, k);
   }
 
   /** Images predicted. */

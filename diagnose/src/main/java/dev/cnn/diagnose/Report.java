@@ -32,7 +32,7 @@ public final class Report {
   static final String TEMPLATE = "dev/cnn/diagnose/report.mustache";
   /** Every figure id a report may write; stale ones from an earlier report in the same directory are removed. */
   static final List<String> ALL_FIGURES = List.of(Figures.LEARNING_CURVES, Figures.CONFUSION_MATRIX, Figures.PER_CLASS,
-      Figures.CLASS_COUNTS, Figures.RELIABILITY, Figures.GRADIENTS, Figures.DEAD_RELUS, Figures.AUGMENTATION);
+      Figures.CLASS_COUNTS, Figures.RELIABILITY, Figures.GRADIENTS, Figures.DEAD_RELUS, Figures.AUGMENTATION, Figures.LABEL_NOISE);
   /** The report's subdirectory for the galleries' images, one PNG per image: {@code gallery/<gallery id>-<n>.png}. */
   static final String GALLERY_DIR = "gallery";
   /** Arguments a POSIX shell takes as they are; anything else is single-quoted in the copyable line. */

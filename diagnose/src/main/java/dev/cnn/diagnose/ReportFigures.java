@@ -122,6 +122,16 @@ public final class ReportFigures {
                 "fraction of outputs that are zero", false))));
       }
     }
+    if (in.labelErrors() != null) {
+      LabelErrors le = in.labelErrors();
+      out.add(new Rendered(Figures.LABEL_NOISE, "Estimated label noise (training set)",
+          String.format(Locale.ROOT, "Confident learning's estimate of how many training images were given each"
+              + " label (rows) while belonging to each class (columns), from %d-fold out-of-sample predictions."
+              + " Red cells off the diagonal are labels given to the wrong class: about %.1f%% of all labels.",
+              le.folds(), 100 * le.estimatedNoiseRate()),
+          png(heatMap(le.estimatedCounts(), le.classNames(),
+              "Estimated training images per given and true label", "given label", "true label (estimated)"))));
+    }
     if (in.augmentation() != null) {
       ReportInputs.AugmentationSample a = in.augmentation();
       out.add(new Rendered(Figures.AUGMENTATION, "Augmentation preview",
@@ -235,8 +245,15 @@ public final class ReportFigures {
 
   /** The confusion matrix as a heat map: counts in the cells, colours by the row's share (Java2D). */
   static BufferedImage confusionMatrix(RunEvidence ev) {
-    List<String> names = ev.classNames();
-    int[][] m = ev.testConfusion();
+    return heatMap(ev.testConfusion(), ev.classNames(),
+        "Test confusion matrix: counts; colour = share of the true class's images", "true class", "predicted class");
+  }
+
+  /**
+   * A k x k count matrix as a heat map (Java2D): counts in the cells; on the diagonal blue by the
+   * row's share, off it red (full red at half the row).
+   */
+  static BufferedImage heatMap(int[][] m, List<String> names, String title, String rowTitle, String columnTitle) {
     int k = names.size();
     int cell = Math.max(8, Math.min(56, 560 / Math.max(1, k)));
     Font labelFont = new Font(Font.SANS_SERIF, Font.PLAIN, Math.max(9, Math.min(13, cell / 2 + 2)));
@@ -257,7 +274,7 @@ public final class ReportFigures {
     g.fillRect(0, 0, width, height);
     g.setColor(Color.BLACK);
     g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 15));
-    g.drawString("Test confusion matrix: counts; colour = share of the true class's images", 10, 22);
+    g.drawString(title, 10, 22);
     boolean numbers = cell >= 22;
     for (int t = 0; t < k; t++) {
       int rowSum = 0;
@@ -295,9 +312,9 @@ public final class ReportFigures {
     AffineTransform saved = g.getTransform();
     g.translate(18, top + k * cell / 2 + 30);
     g.rotate(-Math.PI / 2);
-    g.drawString("true class", 0, 0);
+    g.drawString(rowTitle, 0, 0);
     g.setTransform(saved);
-    g.drawString("predicted class", left + k * cell / 2 - 45, height - 12);
+    g.drawString(columnTitle, left + k * cell / 2 - 45, height - 12);
     // Legend: the two colour scales, correct (the diagonal) in blue and confused in red, 0 to 1.
     int lx = left + k * cell + 16, lh = Math.max(60, Math.min(200, k * cell));
     g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));

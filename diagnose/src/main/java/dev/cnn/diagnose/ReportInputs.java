@@ -25,10 +25,11 @@ import java.util.Objects;
  * @param testCounts test images per class, k entries; by default the confusion matrix's row sums
  * @param galleries the test images to show (e.g. {@link Gallery#standard}); may be empty
  * @param augmentation what the augmentation preview shows, or null (no preview: the run did not augment)
+ * @param labelErrors the suspected label errors (cnn diagnose --label-errors), or null (not searched)
  */
 public record ReportInputs(String runName, Map<String, String> config, String trainCommand, RunEvidence evidence,
     List<Finding> findings, Reliability reliability, int[] testCounts, List<Gallery> galleries,
-    AugmentationSample augmentation) {
+    AugmentationSample augmentation, LabelErrors labelErrors) {
 
   /** The command line the try flags are appended to when none is given. */
   public static final String DEFAULT_TRAIN_COMMAND = "cnn train";
@@ -115,6 +116,7 @@ public record ReportInputs(String runName, Map<String, String> config, String tr
     private int[] testCounts;
     private final List<Gallery> galleries = new ArrayList<>();
     private AugmentationSample augmentation;
+    private LabelErrors labelErrors;
 
     private Builder(RunEvidence evidence, List<Finding> findings) {
       this.evidence = Objects.requireNonNull(evidence, "evidence");
@@ -159,9 +161,15 @@ public record ReportInputs(String runName, Map<String, String> config, String tr
       return this;
     }
 
+    /** Shows the estimated label noise (add the suspects' gallery with {@link #galleries}). */
+    public Builder labelErrors(LabelErrors errors) {
+      this.labelErrors = errors;
+      return this;
+    }
+
     public ReportInputs build() {
       return new ReportInputs(runName, config, trainCommand, evidence, findings, reliability, testCounts, galleries,
-          augmentation);
+          augmentation, labelErrors);
     }
   }
 }
