@@ -4,8 +4,10 @@ import dev.cnn.data.AugmentationSpec;
 import dev.cnn.data.DataLoader;
 import dev.cnn.diagnose.Calibration;
 import dev.cnn.diagnose.ConfidentLearning;
+import dev.cnn.diagnose.DataQuality;
 import dev.cnn.diagnose.Diagnosis;
 import dev.cnn.diagnose.DiagnosisJson;
+import dev.cnn.diagnose.Features;
 import dev.cnn.diagnose.Finding;
 import dev.cnn.diagnose.Gallery;
 import dev.cnn.diagnose.LabelErrors;
@@ -15,6 +17,7 @@ import dev.cnn.diagnose.ReportInputs;
 import dev.cnn.diagnose.RunEvidence;
 import dev.cnn.optim.EpochMetrics;
 import dev.cnn.optim.History;
+import dev.cnn.tensor.Log;
 import dev.cnn.tensor.Parallel;
 import dev.cnn.tensor.io.AtomicFiles;
 import dev.cnn.tensor.io.Csv;
@@ -62,6 +65,10 @@ final class DiagnoseCommand implements Callable<Integer> {
   @Option(names = "--threads", paramLabel = "N", description = "Threads (default: the number of processors).")
   Integer threads;
 
+  @Option(names = "--no-data-checks", description = "Skip the checks of the data itself (duplicates, test images"
+      + " also in the training set, blank and outlying images, differences between training and test set).")
+  boolean noDataChecks;
+
   @Option(names = "--label-errors", description = "Also look for mislabeled training images: K-fold training with"
       + " the run's options gives every training image an out-of-sample prediction, then confident learning flags"
       + " the suspects (RUN/label_errors.csv, a gallery and the estimated noise in the report).")
@@ -107,6 +114,19 @@ final class DiagnoseCommand implements Callable<Integer> {
     RunEvidence evidence = new RunEvidence(d.names(), files.history(), c.epochs(), files.stopReason(), d.counts(),
         predictions.confusion(), DiagnosticsFile.read(run), reliability.ece());
     List<Finding> findings = new java.util.ArrayList<>(Diagnosis.findings(evidence));
+    DataQuality data = null;
+    if (!noDataChecks) {
+      long start = System.nanoTime();
+      float[][] trainFeatures, testFeatures;
+      try (DataLoader train = DataLoader.builder(d.train()).batchSize(256).shuffle(false).build();
+           DataLoader test = DataLoader.builder(d.test()).batchSize(256).shuffle(false).build()) {
+        trainFeatures = Features.penultimate(md.model(), train);
+        testFeatures = Features.penultimate(md.model(), test);
+      }
+      data = DataQuality.of(d.train(), d.test(), trainFeatures, testFeatures);
+      findings.addAll(Diagnosis.dataFindings(data, d.names()));
+      Log.info(String.format(Locale.ROOT, "data checks: %.1f s", (System.nanoTime() - start) / 1e9));
+    }
     LabelErrors labelErrorResult = null;
     Gallery labelErrorGallery = null;
     if (labelErrors) {
@@ -126,9 +146,9 @@ final class DiagnoseCommand implements Callable<Integer> {
           Gallery.LABEL_ERRORS_COUNT);
       Finding f = Diagnosis.labelErrors(labelErrorResult);
       if (f != null) findings.add(f);
-      findings.sort(java.util.Comparator.comparing((Finding x) -> x.severity()).reversed()
-          .thenComparing(x -> x.kind().ordinal()));
     }
+    findings.sort(java.util.Comparator.comparing((Finding x) -> x.severity()).reversed()
+        .thenComparing(x -> x.kind().ordinal()));
     print(stdout, findings, files.options());
     Map<String, Object> shownConfig = new java.util.LinkedHashMap<>();
     for (String key : List.of("dataset", "model", "epochs", "batch_size", "optimizer", "lr", "lr_schedule",
@@ -145,11 +165,12 @@ final class DiagnoseCommand implements Callable<Integer> {
         .labelErrors(labelErrorResult);
     if (labelErrorGallery != null) report.galleries(List.of(labelErrorGallery));
     report.galleries(Gallery.standard(predictions, d.test()));
+    if (data != null) report.galleries(Gallery.data(data, d.train(), d.test(), d.trainIndices()));
     if (!c.augment().isEmpty()) {
       report.augmentation(d.train(), AugmentationSpec.parse(c.augment(), d.train()), c.augment(), c.seed());
     }
     Path index = Report.write(reportDir, report.build());
-    DiagnosisJson.write(run.resolve(DIAGNOSIS), evidence, findings, labelErrorResult);
+    DiagnosisJson.write(run.resolve(DIAGNOSIS), evidence, findings, labelErrorResult, data);
     stdout.println();
     stdout.println("wrote " + run.resolve(DIAGNOSIS).toAbsolutePath() + " and the report " + index.toAbsolutePath());
     stdout.flush();

@@ -116,6 +116,128 @@ public final class Diagnosis {
         List.of("--exclude", le.file()));
   }
 
+  /**
+   * Test images with a copy in the training set above this share make the test accuracy an
+   * overestimate worth a warning (the model is graded partly on images it has learnt by heart);
+   * below it they are worth knowing, and worth removing, but change the accuracy by less than the
+   * usual run-to-run spread.
+   */
+  static final double LEAK_SHARE = 0.01;
+  /** Training duplicates above this share waste epochs on repeats and weight some images double. */
+  static final double DUPLICATE_SHARE = 0.01;
+  /**
+   * A difference between training and test set is reported when its p-value is below this (a
+   * strict level: with tens of thousands of images even tiny differences are "significant") ...
+   */
+  static final double SHIFT_P = 1e-3;
+  /** ... and the distributions are this far apart (Kolmogorov-Smirnov D: the largest gap between the CDFs) ... */
+  static final double SHIFT_D = 0.1;
+  /** ... or, for class proportions, some class's share differs by this much (absolute). */
+  static final double SHIFT_PROPORTION = 0.05;
+
+  /** The findings about the data itself (duplicates, leaks, outliers, shift), most severe first. */
+  public static List<Finding> dataFindings(DataQuality q, List<String> names) {
+    List<Finding> out = new ArrayList<>();
+    add(out, leak(q));
+    add(out, duplicates(q, names));
+    add(out, outliers(q));
+    add(out, shift(q, names));
+    out.sort(Comparator.comparing((Finding f) -> f.severity()).reversed().thenComparing(f -> f.kind().ordinal()));
+    return List.copyOf(out);
+  }
+
+  static Finding leak(DataQuality q) {
+    int n = q.leaks();
+    if (n == 0) return null;
+    long exact = q.duplicates().trainTest().stream().filter(p -> p.kind() == Duplicates.Kind.EXACT).count();
+    double share = (double) n / q.testImages();
+    Map<String, Object> ev = new LinkedHashMap<>();
+    ev.put("test_images_in_training_set", n);
+    ev.put("exact", exact);
+    ev.put("share_of_test_set", share);
+    ev.put("labels_disagree", q.duplicates().trainTestLabelsDisagree().size());
+    return new Finding(Finding.Kind.TRAIN_TEST_LEAK, share > LEAK_SHARE ? Severity.WARNING : Severity.INFO,
+        String.format(Locale.ROOT, "%d test image%s (%.1f%%) also in the training set", n, n == 1 ? " is" : "s are",
+            100 * share), ev, Figures.LEAKS, "The model is graded on images it trained on, so the test accuracy"
+            + " is higher than it will be on new images. Remove the copies from the test set (or the training"
+            + " set) and evaluate again.", List.of());
+  }
+
+  static Finding duplicates(DataQuality q, List<String> names) {
+    int n = q.trainDuplicates();
+    int disagree = q.duplicates().withinTrainLabelsDisagree().size();
+    if (n == 0) return null;
+    double share = (double) n / q.trainImages();
+    Map<String, Object> ev = new LinkedHashMap<>();
+    ev.put("training_images_with_a_duplicate", n);
+    ev.put("share_of_training_set", share);
+    ev.put("labels_disagree", disagree);
+    Severity severity = disagree > 0 || share > DUPLICATE_SHARE ? Severity.WARNING : Severity.INFO;
+    String title = disagree > 0
+        ? String.format(Locale.ROOT, "%d training image%s a duplicate with another label", disagree,
+            disagree == 1 ? " has" : "s have")
+        : String.format(Locale.ROOT, "%d training images (%.1f%%) have a duplicate", n, 100 * share);
+    return new Finding(Finding.Kind.DUPLICATES, severity, title, ev, Figures.DUPLICATES, disagree > 0
+        ? "The same image with two labels: at least one of them is wrong, and the model is taught both. Fix or"
+            + " drop one copy of each pair."
+        : "Repeated images count twice in every epoch and in the loss. Drop the copies unless the repetition is"
+            + " intended.", List.of());
+  }
+
+  static Finding outliers(DataQuality q) {
+    int blank = q.blankTrain().size() + q.blankTest().size();
+    int far = (q.farTrain() == null ? 0 : q.farTrain().flagged().size())
+        + (q.farTest() == null ? 0 : q.farTest().flagged().size());
+    if (blank + far == 0) return null;
+    Map<String, Object> ev = new LinkedHashMap<>();
+    ev.put("blank_training_images", q.blankTrain().size());
+    ev.put("blank_test_images", q.blankTest().size());
+    if (q.farTrain() != null) ev.put("training_images_far_from_their_class", q.farTrain().flagged().size());
+    if (q.farTest() != null) ev.put("test_images_far_from_their_class", q.farTest().flagged().size());
+    ev.put("z_threshold", Outliers.DEFAULT_Z);
+    String title = blank > 0
+        ? String.format(Locale.ROOT, "%d blank image%s, %d far from %s class", blank, blank == 1 ? "" : "s", far,
+            far == 1 ? "its" : "their")
+        : String.format(Locale.ROOT, "%d image%s far from %s class in the network's features", far, far == 1 ? " is"
+            : "s are", far == 1 ? "its" : "their");
+    return new Finding(Finding.Kind.OUTLIERS, blank > 0 ? Severity.WARNING : Severity.INFO, title, ev,
+        Figures.OUTLIERS, "Blank images carry no information but a label; images unlike the rest of their class are"
+            + " often mislabeled, damaged or from another source. Look at them and drop those that do not belong.",
+        List.of());
+  }
+
+  static Finding shift(DataQuality q, List<String> names) {
+    Shift.Result s = q.shift();
+    double[] tr = s.classes().trainFractions(), te = s.classes().testFractions();
+    int worst = 0;
+    for (int c = 1; c < tr.length; c++) if (Math.abs(tr[c] - te[c]) > Math.abs(tr[worst] - te[worst])) worst = c;
+    boolean classes = s.classes().pValue() < SHIFT_P && Math.abs(tr[worst] - te[worst]) > SHIFT_PROPORTION;
+    boolean brightness = s.brightness().pValue() < SHIFT_P && s.brightness().statistic() > SHIFT_D;
+    boolean contrast = s.contrast().pValue() < SHIFT_P && s.contrast().statistic() > SHIFT_D;
+    if (!classes && !brightness && !contrast) return null;
+    Map<String, Object> ev = new LinkedHashMap<>();
+    ev.put("class_proportions_p", s.classes().pValue());
+    ev.put("largest_proportion_difference", names.get(worst) + String.format(Locale.ROOT, " %.1f%% vs %.1f%%",
+        100 * tr[worst], 100 * te[worst]));
+    ev.put("brightness_ks_d", s.brightness().statistic());
+    ev.put("brightness_p", s.brightness().pValue());
+    ev.put("brightness_means", List.of(s.brightness().mean1(), s.brightness().mean2()));
+    ev.put("contrast_ks_d", s.contrast().statistic());
+    ev.put("contrast_p", s.contrast().pValue());
+    List<String> what = new ArrayList<>();
+    if (classes) what.add("class proportions");
+    if (brightness) what.add("brightness");
+    if (contrast) what.add("contrast");
+    // Different class proportions alone are usually a deliberate choice (or the imbalance finding); image statistics
+    // that differ mean the test images were taken differently.
+    Severity severity = brightness || contrast ? Severity.WARNING : Severity.INFO;
+    return new Finding(Finding.Kind.DATASET_SHIFT, severity, "The test set differs from the training set in "
+        + String.join(" and ", what), ev, Figures.CLASS_COUNTS, "A model learns the training distribution; test"
+        + " images that look different (lighting, contrast, class mix) are misclassified more. Make the training"
+        + " data cover what the test data shows, e.g. with brightness and contrast augmentation.",
+        brightness || contrast ? List.of("--augment", "brightness=0.2,contrast=0.2") : List.of());
+  }
+
   /** Every finding the evidence supports, most severe first. */
   public static List<Finding> findings(RunEvidence e) {
     List<Finding> out = new ArrayList<>();

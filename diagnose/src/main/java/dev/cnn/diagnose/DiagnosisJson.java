@@ -23,15 +23,18 @@ public final class DiagnosisJson {
 
   /** The document for these findings of this run. */
   public static String text(RunEvidence e, List<Finding> findings) throws IOException {
-    return text(e, findings, null);
+    return text(e, findings, null, null);
   }
 
   /**
    * The document, with a {@code label_errors} section when {@code labelErrors} is not null: the
    * search's folds and epochs, the flagged count, the estimated noise rate, the noise matrix
-   * {@code P(given = i | true = j)} as rows i and the estimated counts per given and true label.
+   * {@code P(given = i | true = j)} as rows i and the estimated counts per given and true label;
+   * and a {@code data} section when {@code data} is not null: duplicates, leaks, outliers and the
+   * shift tests with their p-values.
    */
-  public static String text(RunEvidence e, List<Finding> findings, LabelErrors labelErrors) throws IOException {
+  public static String text(RunEvidence e, List<Finding> findings, LabelErrors labelErrors, DataQuality data)
+      throws IOException {
     ObjectMapper mapper = new ObjectMapper();
     ObjectNode root = mapper.createObjectNode();
     root.put("format", FORMAT);
@@ -68,17 +71,41 @@ public final class DiagnosisJson {
       le.set("noise_matrix", mapper.valueToTree(labelErrors.result().noiseMatrix()));
       le.set("estimated_counts", mapper.valueToTree(labelErrors.estimatedCounts()));
     }
+    if (data != null) {
+      ObjectNode d = root.putObject("data");
+      d.put("training_images", data.trainImages());
+      d.put("test_images", data.testImages());
+      d.put("training_images_with_a_duplicate", data.trainDuplicates());
+      d.put("duplicates_with_other_labels", data.duplicates().withinTrainLabelsDisagree().size());
+      d.put("test_images_in_training_set", data.leaks());
+      ArrayNode leaks = d.putArray("leaks");
+      for (Duplicates.Pair p : data.duplicates().trainTest()) {
+        leaks.addObject().put("train", p.a()).put("test", p.b()).put("kind", p.kind().name().toLowerCase(
+            java.util.Locale.ROOT)).put("labels_disagree", p.labelsDisagree());
+      }
+      d.put("blank_training_images", data.blankTrain().size());
+      d.put("blank_test_images", data.blankTest().size());
+      if (data.farTrain() != null) d.put("training_images_far_from_their_class", data.farTrain().flagged().size());
+      if (data.farTest() != null) d.put("test_images_far_from_their_class", data.farTest().flagged().size());
+      ObjectNode shift = d.putObject("shift");
+      shift.put("class_proportions_chi_square", data.shift().classes().statistic());
+      shift.put("class_proportions_p", data.shift().classes().pValue());
+      shift.put("brightness_ks_d", data.shift().brightness().statistic());
+      shift.put("brightness_p", data.shift().brightness().pValue());
+      shift.put("contrast_ks_d", data.shift().contrast().statistic());
+      shift.put("contrast_p", data.shift().contrast().pValue());
+    }
     return mapper.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n";
   }
 
   /** Writes {@link #text} to file, atomically. */
   public static void write(Path file, RunEvidence e, List<Finding> findings) throws IOException {
-    write(file, e, findings, null);
+    write(file, e, findings, null, null);
   }
 
-  /** Writes {@link #text(RunEvidence, List, LabelErrors)} to file, atomically. */
-  public static void write(Path file, RunEvidence e, List<Finding> findings, LabelErrors labelErrors)
-      throws IOException {
-    AtomicFiles.writeString(file, text(e, findings, labelErrors));
+  /** Writes {@link #text(RunEvidence, List, LabelErrors, DataQuality)} to file, atomically. */
+  public static void write(Path file, RunEvidence e, List<Finding> findings, LabelErrors labelErrors,
+      DataQuality data) throws IOException {
+    AtomicFiles.writeString(file, text(e, findings, labelErrors, data));
   }
 }

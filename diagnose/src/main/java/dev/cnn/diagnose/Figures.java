@@ -27,6 +27,12 @@ public final class Figures {
   public static final String LABEL_ERRORS = "label-errors";
   /** The estimated numbers of images per given and true label (confident learning's calibrated joint). */
   public static final String LABEL_NOISE = "label-noise";
+  /** The gallery of test images that are also in the training set. */
+  public static final String LEAKS = "leaks";
+  /** The gallery of duplicates within the training set (those with different labels first). */
+  public static final String DUPLICATES = "duplicates";
+  /** The gallery of blank images and images far from their class. */
+  public static final String OUTLIERS = "outliers";
   /** The gallery of the test images with the highest loss. */
   public static final String HIGHEST_LOSS = "highest-loss";
 

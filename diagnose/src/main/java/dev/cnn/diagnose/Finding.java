@@ -45,7 +45,11 @@ public record Finding(Kind kind, Severity severity, String title, Map<String, Ob
     EXPLODING_GRADIENTS("exploding-gradients"),
     CONFUSABLE_CLASSES("confusable-classes"),
     POOR_CALIBRATION("poor-calibration"),
-    LABEL_ERRORS("label-errors");
+    LABEL_ERRORS("label-errors"),
+    DUPLICATES("duplicates"),
+    TRAIN_TEST_LEAK("train-test-leak"),
+    OUTLIERS("outliers"),
+    DATASET_SHIFT("dataset-shift");
 
     private final String id;
 

@@ -51,9 +51,19 @@ public record Gallery(String id, String title, String caption, List<Gallery.Exam
    * @param source where it comes from (a file name), or null when the dataset does not say
    * @param shape its shape {@code [C, H, W]}
    * @param pixels its {@code C * H * W} values, as the dataset gives them (pixels in [0, 1])
+   * @param note for an image shown for what it is rather than for a prediction (a duplicate, an
+   *     outlier): what to notice about it, shown instead of the prediction; null for a prediction
+   * @param alert whether it is marked as a problem (red): a wrong prediction, or a duplicate whose
+   *     labels disagree
    */
   public record Example(int index, int label, int predicted, double confidence, double labelProbability, String source,
-      int[] shape, float[] pixels) {
+      int[] shape, float[] pixels, String note, boolean alert) {
+    /** A prediction's cell: marked when wrong. */
+    public Example(int index, int label, int predicted, double confidence, double labelProbability, String source,
+        int[] shape, float[] pixels) {
+      this(index, label, predicted, confidence, labelProbability, source, shape, pixels, null, label != predicted);
+    }
+
     public Example {
       if (shape.length != 3 || pixels.length != shape[0] * shape[1] * shape[2]) {
         throw new IllegalArgumentException("Gallery.Example: " + pixels.length + " values for shape "
@@ -166,6 +176,94 @@ public record Gallery(String id, String title, String caption, List<Gallery.Exam
             + " suggestion is right, the label is wrong: fix it, or leave the image out (%s).", examples.size(),
             errors.flagged(), errors.folds(), "cnn train --exclude " + errors.file()),
         examples);
+  }
+
+  /** Pairs shown in the leak and duplicate galleries. */
+  public static final int DUPLICATE_PAIRS = 12;
+  /** Images shown in the outlier gallery. */
+  public static final int OUTLIER_COUNT = 24;
+
+  /**
+   * The data galleries: test images with a copy in the training set (each beside its training
+   * copy), duplicates within the training set (those whose labels disagree first), and blank
+   * images and images far from their class. Galleries with nothing to show are left out.
+   *
+   * @param trainIndex for each training image, its position in the dataset's training split (shown)
+   */
+  public static List<Gallery> data(DataQuality q, Dataset train, Dataset test, int[] trainIndex) {
+    List<Gallery> out = new ArrayList<>();
+    List<Duplicates.Pair> leaks = q.duplicates().trainTest();
+    if (!leaks.isEmpty()) {
+      List<Example> cells = new ArrayList<>();
+      for (Duplicates.Pair p : leaks.subList(0, Math.min(DUPLICATE_PAIRS, leaks.size()))) {
+        cells.add(plain(train, p.a(), trainIndex[p.a()], "training image #" + trainIndex[p.a()], pairNote(p), false));
+        cells.add(plain(test, p.b(), p.b(), "test image #" + p.b(), "the test copy", p.labelsDisagree()));
+      }
+      out.add(new Gallery(Figures.LEAKS, String.format(Locale.ROOT, "Test images also in the training set: %d",
+          leaks.size()), "Each training image is followed by its copy in the test set (exact, or near: the same"
+              + " picture up to small changes in brightness or noise). The model is tested on images it trained on.",
+          cells));
+    }
+    List<Duplicates.Pair> dups = new ArrayList<>(q.duplicates().withinTrain());
+    dups.sort(Comparator.comparing((Duplicates.Pair p) -> !p.labelsDisagree()).thenComparingInt(Duplicates.Pair::a)
+        .thenComparingInt(Duplicates.Pair::b));
+    if (!dups.isEmpty()) {
+      List<Example> cells = new ArrayList<>();
+      for (Duplicates.Pair p : dups.subList(0, Math.min(DUPLICATE_PAIRS, dups.size()))) {
+        cells.add(plain(train, p.a(), trainIndex[p.a()], "training image #" + trainIndex[p.a()], pairNote(p),
+            p.labelsDisagree()));
+        cells.add(plain(train, p.b(), trainIndex[p.b()], "training image #" + trainIndex[p.b()], "its duplicate",
+            p.labelsDisagree()));
+      }
+      out.add(new Gallery(Figures.DUPLICATES, String.format(Locale.ROOT, "Duplicates in the training set: %d images"
+          + " (%d with another label)", dups.size(), q.duplicates().withinTrainLabelsDisagree().size()),
+          "Pairs of training images that are the same picture; pairs whose labels disagree come first (red): one"
+              + " of the two labels is wrong.", cells));
+    }
+    List<Example> odd = new ArrayList<>();
+    for (Outliers.Blank b : q.blankTrain()) {
+      if (odd.size() < OUTLIER_COUNT) {
+        odd.add(plain(train, b.index(), trainIndex[b.index()], "training image #" + trainIndex[b.index()],
+            String.format(Locale.ROOT, "blank (all %.2f)", b.mean()), true));
+      }
+    }
+    for (Outliers.Blank b : q.blankTest()) {
+      if (odd.size() < OUTLIER_COUNT) {
+        odd.add(plain(test, b.index(), b.index(), "test image #" + b.index(),
+            String.format(Locale.ROOT, "blank (all %.2f)", b.mean()), true));
+      }
+    }
+    for (int set = 0; set < 2; set++) {
+      Outliers.FarFromClass far = set == 0 ? q.farTrain() : q.farTest();
+      if (far == null) continue;
+      for (Outliers.FarPoint f : far.flagged()) {
+        if (odd.size() >= OUTLIER_COUNT) break;
+        int shown = set == 0 ? trainIndex[f.index()] : f.index();
+        odd.add(plain(set == 0 ? train : test, f.index(), shown, (set == 0 ? "training" : "test") + " image #" + shown,
+            String.format(Locale.ROOT, "far from its class (z = %.1f)", f.z()), false));
+      }
+    }
+    if (!odd.isEmpty()) {
+      out.add(new Gallery(Figures.OUTLIERS, "Blank images and images unlike their class", String.format(Locale.ROOT,
+          "Blank or constant images, then images whose features (what the network computes before its last layer)"
+              + " are far from their class's: a robust z-score above %.1f. They are often mislabeled, damaged or"
+              + " from another source.", Outliers.DEFAULT_Z), odd));
+    }
+    return out;
+  }
+
+  private static String pairNote(Duplicates.Pair p) {
+    return p.kind() == Duplicates.Kind.EXACT ? "exact copy" : "near copy (hash distance " + p.distance() + ")";
+  }
+
+  /** A cell that shows image i of {@code d} for what it is, with a note instead of a prediction. */
+  private static Example plain(Dataset d, int i, int shownIndex, String fallbackSource, String note, boolean alert) {
+    int[] shape = d.sampleShape();
+    float[] x = new float[d.sampleSize()];
+    d.read(i, x, 0);
+    int[] chw = shape.length == 3 ? shape : new int[] {1, shape.length == 2 ? shape[0] : 1, shape[shape.length - 1]};
+    return new Example(shownIndex, d.label(i), d.label(i), Double.NaN, Double.NaN, d.source(i).orElse(fallbackSource),
+        chw, x, note, alert);
   }
 
   /** The images of class t predicted as p, most confident first (ties by index). */

@@ -182,8 +182,11 @@ public final class Report {
         cell.put("height", Integer.toString(s[1] * scale));
         cell.put("trueName", names.get(e.label()));
         cell.put("predictedName", names.get(e.predicted()));
-        cell.put("correct", e.label() == e.predicted());
-        cell.put("confidence", String.format(Locale.ROOT, "%.0f%%", 100 * e.confidence()));
+        cell.put("correct", e.note() == null && !e.alert());
+        cell.put("plain", e.note() != null && !e.alert());
+        cell.put("note", e.note());
+        cell.put("confidence", Double.isNaN(e.confidence()) ? "" : String.format(Locale.ROOT, "%.0f%%",
+            100 * e.confidence()));
         cell.put("labelProbability", percent(e.labelProbability()));
         cell.put("source", e.source());
         cell.put("index", Integer.toString(e.index()));
