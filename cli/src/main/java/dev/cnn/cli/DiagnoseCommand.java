@@ -123,7 +123,7 @@ final class DiagnoseCommand implements Callable<Integer> {
         trainFeatures = Features.penultimate(md.model(), train);
         testFeatures = Features.penultimate(md.model(), test);
       }
-      data = DataQuality.of(d.train(), d.test(), trainFeatures, testFeatures);
+      data = DataQuality.of(d.train(), d.test(), trainFeatures, testFeatures, d.trainIndices());
       findings.addAll(Diagnosis.dataFindings(data, d.names()));
       Log.info(String.format(Locale.ROOT, "data checks: %.1f s", (System.nanoTime() - start) / 1e9));
     }
@@ -165,7 +165,7 @@ final class DiagnoseCommand implements Callable<Integer> {
         .labelErrors(labelErrorResult);
     if (labelErrorGallery != null) report.galleries(List.of(labelErrorGallery));
     report.galleries(Gallery.standard(predictions, d.test()));
-    if (data != null) report.galleries(Gallery.data(data, d.train(), d.test(), d.trainIndices()));
+    if (data != null) report.galleries(Gallery.data(data, d.train(), d.test()));
     if (!c.augment().isEmpty()) {
       report.augmentation(d.train(), AugmentationSpec.parse(c.augment(), d.train()), c.augment(), c.seed());
     }

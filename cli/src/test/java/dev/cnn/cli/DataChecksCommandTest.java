@@ -70,8 +70,10 @@ class DataChecksCommandTest {
     String leakSection = section(html, "leaks"), outlierSection = section(html, "outliers");
     for (String f : leaks) assertTrue(leakSection.contains(f), "leak " + f + " in the leaks gallery");
     for (String f : blanks) assertTrue(outlierSection.contains(f), "blank " + f + " in the outlier gallery");
-    for (String f : foreign) assertTrue(outlierSection.contains(f), "foreign " + f + " in the outlier gallery");
-    assertTrue(d.out().contains("5 test images are") && d.out().contains("also in the training set"), d.out());
+    for (String f : foreign) {
+      assertTrue(outlierSection.contains(f), "foreign " + f + " in the outlier gallery; data: " + data);
+    }
+    assertTrue(d.out().contains("5 test images (") && d.out().contains("are also in the training set"), d.out());
     assertTrue(d.out().contains("3 blank images"), d.out());
   }
 

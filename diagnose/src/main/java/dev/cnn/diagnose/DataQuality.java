@@ -18,16 +18,47 @@ import java.util.Objects;
  * @param farTrain training images far from their class in feature space, or null (no features)
  * @param farTest test images far from their class in feature space, or null (no features)
  * @param shift the training set against the test set
+ * @param trainIndex each checked training image's position in the dataset's training split (the
+ *     number shown and written; the identity when the whole split was checked)
  */
 public record DataQuality(int trainImages, int testImages, Duplicates.Result duplicates,
     List<Outliers.Blank> blankTrain, List<Outliers.Blank> blankTest, Outliers.FarFromClass farTrain,
-    Outliers.FarFromClass farTest, Shift.Result shift) {
+    Outliers.FarFromClass farTest, Shift.Result shift, int[] trainIndex) {
+
+  /**
+   * The robust z-score above which an image counts as far from its class here: Iglewicz and
+   * Hoaglin's 3.5 ({@link Outliers#DEFAULT_Z}). It finds images that are not of the dataset at all
+   * (noise, another source) even with a small model, but distances to a centroid are skewed to the
+   * right, so it also flags part of the ordinary tail (5.6% of Fashion-MNIST's images): the finding
+   * is information, never a warning, and the gallery shows the farthest first. A stricter cut-off
+   * (6) or z-scores of log-distances lose the planted foreign images with a small model.
+   */
+  public static final double FAR_Z = Outliers.DEFAULT_Z;
 
   public DataQuality {
     Objects.requireNonNull(duplicates, "duplicates");
     Objects.requireNonNull(shift, "shift");
     blankTrain = List.copyOf(blankTrain);
     blankTest = List.copyOf(blankTest);
+    if (trainIndex == null) {
+      trainIndex = new int[trainImages];
+      for (int i = 0; i < trainImages; i++) trainIndex[i] = i;
+    } else if (trainIndex.length != trainImages) {
+      throw new IllegalArgumentException("DataQuality: " + trainIndex.length + " training indices for " + trainImages
+          + " training images; expected one each");
+    } else {
+      trainIndex = trainIndex.clone();
+    }
+  }
+
+  /** The dataset position of checked training image i. */
+  public int trainIndex(int i) {
+    return trainIndex[i];
+  }
+
+  @Override
+  public int[] trainIndex() {
+    return trainIndex.clone();
   }
 
   /**
@@ -36,14 +67,17 @@ public record DataQuality(int trainImages, int testImages, Duplicates.Result dup
    * @param trainFeatures the network's features of the training images ({@link Features#penultimate}),
    *     or null to skip the feature-space outliers
    * @param testFeatures the same for the test images, or null
+   * @param trainIndex each training image's position in the dataset's training split, or null (identity)
    */
-  public static DataQuality of(Dataset train, Dataset test, float[][] trainFeatures, float[][] testFeatures) {
+  public static DataQuality of(Dataset train, Dataset test, float[][] trainFeatures, float[][] testFeatures,
+      int[] trainIndex) {
     Duplicates.Result duplicates = Duplicates.find(train, test);
     Outliers.FarFromClass farTrain = trainFeatures == null ? null
-        : Outliers.farFromClass(trainFeatures, train.labels());
-    Outliers.FarFromClass farTest = testFeatures == null ? null : Outliers.farFromClass(testFeatures, test.labels());
+        : Outliers.farFromClass(trainFeatures, train.labels(), FAR_Z);
+    Outliers.FarFromClass farTest = testFeatures == null ? null
+        : Outliers.farFromClass(testFeatures, test.labels(), FAR_Z);
     return new DataQuality(train.size(), test.size(), duplicates, Outliers.blank(train), Outliers.blank(test),
-        farTrain, farTest, Shift.of(train, test));
+        farTrain, farTest, Shift.of(train, test), trainIndex);
   }
 
   /** Test images with a copy (exact or near) in the training set. */

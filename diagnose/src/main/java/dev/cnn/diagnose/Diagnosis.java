@@ -157,8 +157,8 @@ public final class Diagnosis {
     ev.put("share_of_test_set", share);
     ev.put("labels_disagree", q.duplicates().trainTestLabelsDisagree().size());
     return new Finding(Finding.Kind.TRAIN_TEST_LEAK, share > LEAK_SHARE ? Severity.WARNING : Severity.INFO,
-        String.format(Locale.ROOT, "%d test image%s (%.1f%%) also in the training set", n, n == 1 ? " is" : "s are",
-            100 * share), ev, Figures.LEAKS, "The model is graded on images it trained on, so the test accuracy"
+        String.format(Locale.ROOT, "%d test image%s (%.1f%%) %s also in the training set", n, n == 1 ? "" : "s",
+            100 * share, n == 1 ? "is" : "are"), ev, Figures.LEAKS, "The model is graded on images it trained on, so the test accuracy"
             + " is higher than it will be on new images. Remove the copies from the test set (or the training"
             + " set) and evaluate again.", List.of());
   }
@@ -194,7 +194,7 @@ public final class Diagnosis {
     ev.put("blank_test_images", q.blankTest().size());
     if (q.farTrain() != null) ev.put("training_images_far_from_their_class", q.farTrain().flagged().size());
     if (q.farTest() != null) ev.put("test_images_far_from_their_class", q.farTest().flagged().size());
-    ev.put("z_threshold", Outliers.DEFAULT_Z);
+    ev.put("z_threshold", DataQuality.FAR_Z);
     String title = blank > 0
         ? String.format(Locale.ROOT, "%d blank image%s, %d far from %s class", blank, blank == 1 ? "" : "s", far,
             far == 1 ? "its" : "their")

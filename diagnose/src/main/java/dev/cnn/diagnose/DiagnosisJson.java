@@ -80,7 +80,7 @@ public final class DiagnosisJson {
       d.put("test_images_in_training_set", data.leaks());
       ArrayNode leaks = d.putArray("leaks");
       for (Duplicates.Pair p : data.duplicates().trainTest()) {
-        leaks.addObject().put("train", p.a()).put("test", p.b()).put("kind", p.kind().name().toLowerCase(
+        leaks.addObject().put("train", data.trainIndex(p.a())).put("test", p.b()).put("kind", p.kind().name().toLowerCase(
             java.util.Locale.ROOT)).put("labels_disagree", p.labelsDisagree());
       }
       d.put("blank_training_images", data.blankTrain().size());

@@ -188,9 +188,11 @@ public record Gallery(String id, String title, String caption, List<Gallery.Exam
    * copy), duplicates within the training set (those whose labels disagree first), and blank
    * images and images far from their class. Galleries with nothing to show are left out.
    *
-   * @param trainIndex for each training image, its position in the dataset's training split (shown)
+   * @param train the checked training images, in the order of {@code q}'s indices
+   * @param test the checked test images
    */
-  public static List<Gallery> data(DataQuality q, Dataset train, Dataset test, int[] trainIndex) {
+  public static List<Gallery> data(DataQuality q, Dataset train, Dataset test) {
+    int[] trainIndex = q.trainIndex();
     List<Gallery> out = new ArrayList<>();
     List<Duplicates.Pair> leaks = q.duplicates().trainTest();
     if (!leaks.isEmpty()) {
@@ -233,21 +235,26 @@ public record Gallery(String id, String title, String caption, List<Gallery.Exam
             String.format(Locale.ROOT, "blank (all %.2f)", b.mean()), true));
       }
     }
+    // The farthest first, training and test images together: {set (0 train, 1 test), index, z}.
+    List<double[]> far = new ArrayList<>();
     for (int set = 0; set < 2; set++) {
-      Outliers.FarFromClass far = set == 0 ? q.farTrain() : q.farTest();
-      if (far == null) continue;
-      for (Outliers.FarPoint f : far.flagged()) {
-        if (odd.size() >= OUTLIER_COUNT) break;
-        int shown = set == 0 ? trainIndex[f.index()] : f.index();
-        odd.add(plain(set == 0 ? train : test, f.index(), shown, (set == 0 ? "training" : "test") + " image #" + shown,
-            String.format(Locale.ROOT, "far from its class (z = %.1f)", f.z()), false));
-      }
+      Outliers.FarFromClass f = set == 0 ? q.farTrain() : q.farTest();
+      if (f != null) for (Outliers.FarPoint p : f.flagged()) far.add(new double[] {set, p.index(), p.z()});
+    }
+    far.sort(Comparator.<double[]>comparingDouble(r -> -r[2]).thenComparingDouble(r -> r[0])
+        .thenComparingDouble(r -> r[1]));
+    for (double[] r : far) {
+      if (odd.size() >= OUTLIER_COUNT) break;
+      boolean isTrain = r[0] == 0;
+      int i = (int) r[1], shown = isTrain ? trainIndex[i] : i;
+      odd.add(plain(isTrain ? train : test, i, shown, (isTrain ? "training" : "test") + " image #" + shown,
+          String.format(Locale.ROOT, "far from its class (z = %.1f)", r[2]), false));
     }
     if (!odd.isEmpty()) {
       out.add(new Gallery(Figures.OUTLIERS, "Blank images and images unlike their class", String.format(Locale.ROOT,
           "Blank or constant images, then images whose features (what the network computes before its last layer)"
               + " are far from their class's: a robust z-score above %.1f. They are often mislabeled, damaged or"
-              + " from another source.", Outliers.DEFAULT_Z), odd));
+              + " from another source.", DataQuality.FAR_Z), odd));
     }
     return out;
   }
