@@ -87,6 +87,15 @@ public final class DiagnosisJson {
       d.put("blank_test_images", data.blankTest().size());
       if (data.farTrain() != null) d.put("training_images_far_from_their_class", data.farTrain().flagged().size());
       if (data.farTest() != null) d.put("test_images_far_from_their_class", data.farTest().flagged().size());
+      ArrayNode far = d.putArray("far_from_class");
+      for (int set = 0; set < 2; set++) {
+        Outliers.FarFromClass f = set == 0 ? data.farTrain() : data.farTest();
+        if (f == null) continue;
+        for (Outliers.FarPoint p : f.flagged()) {
+          far.addObject().put("set", set == 0 ? "train" : "test")
+              .put("index", set == 0 ? data.trainIndex(p.index()) : p.index()).put("z", p.z());
+        }
+      }
       ObjectNode shift = d.putObject("shift");
       shift.put("class_proportions_chi_square", data.shift().classes().statistic());
       shift.put("class_proportions_p", data.shift().classes().pValue());
