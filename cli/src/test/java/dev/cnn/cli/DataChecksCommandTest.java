@@ -19,7 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Planted data problems in an image folder: training images copied into the test set, blank
- * images and images from another source. cnn diagnose must find every one of them.
+ * images and images from another dataset (colour photos of another size among grey shapes).
+ * cnn diagnose must find every one of them.
  */
 class DataChecksCommandTest {
   @TempDir Path dir;
@@ -47,18 +48,20 @@ class DataChecksCommandTest {
       ImageIO.write(new BufferedImage(28, 28, BufferedImage.TYPE_BYTE_GRAY), "png", p.toFile());
       blanks.add(p.toString());
     }
+    // Images from another dataset: colour photos of another size among the 28 x 28 grey shapes (read with
+    // --image-size 28), two in the training set and one in the test set.
     List<String> foreign = new ArrayList<>();
     Random r = new Random(5);
-    for (int i = 0; i < 3; i++) { // not a shape at all: noise, as from another dataset
-      BufferedImage img = new BufferedImage(28, 28, BufferedImage.TYPE_BYTE_GRAY);
-      for (int y = 0; y < 28; y++) for (int x = 0; x < 28; x++) img.getRaster().setSample(x, y, 0, r.nextInt(256));
-      Path p = root.resolve("test/square/zz-noise-" + i + ".png");
+    for (int i = 0; i < 3; i++) {
+      BufferedImage img = new BufferedImage(40, 36, BufferedImage.TYPE_INT_RGB);
+      for (int y = 0; y < 36; y++) for (int x = 0; x < 40; x++) img.setRGB(x, y, r.nextInt(1 << 24));
+      Path p = root.resolve((i < 2 ? "train/triangle/" : "test/square/") + "zz-photo-" + i + ".png");
       ImageIO.write(img, "png", p.toFile());
       foreign.add(p.toString());
     }
     Path run = dir.resolve("run");
-    CnnTest.Run t = CnnTest.run("train", "--dataset", "folder:" + root, "--epochs", "4", "--threads", "2",
-        "--no-report", "--out", run.toString());
+    CnnTest.Run t = CnnTest.run("train", "--dataset", "folder:" + root, "--image-size", "28", "--epochs", "4",
+        "--threads", "2", "--no-report", "--out", run.toString());
     assertEquals(0, t.exitCode(), t.err());
     CnnTest.Run d = CnnTest.run("diagnose", run.toString(), "--threads", "2");
     assertEquals(0, d.exitCode(), d.err());
@@ -73,8 +76,10 @@ class DataChecksCommandTest {
     for (String f : foreign) {
       assertTrue(outlierSection.contains(f), "foreign " + f + " in the outlier gallery; data: " + data);
     }
+    assertEquals(2, data.get("training_images_of_another_size_or_colour_mode").asInt(), data.toString());
+    assertEquals(1, data.get("test_images_of_another_size_or_colour_mode").asInt(), data.toString());
     assertTrue(d.out().contains("5 test images (") && d.out().contains("are also in the training set"), d.out());
-    assertTrue(d.out().contains("3 blank images"), d.out());
+    assertTrue(d.out().contains("3 blank images, 3 of another size or colour mode"), d.out());
   }
 
   private static String section(String html, String id) {

@@ -36,6 +36,15 @@ public interface Dataset {
     return Optional.empty();
   }
 
+  /**
+   * How sample i was stored before it was read into {@link #sampleShape()}: {@code [C, H, W]} of
+   * the file as decoded (an image folder resizes and converts images to one shape), or empty when
+   * the dataset does not know (generated data, or files of one fixed format).
+   */
+  default Optional<int[]> storedShape(int i) {
+    return Optional.empty();
+  }
+
   /** The number of classes. */
   default int classes() {
     return classNames().size();

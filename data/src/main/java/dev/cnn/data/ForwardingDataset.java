@@ -50,4 +50,9 @@ abstract class ForwardingDataset implements Dataset {
   public Optional<String> source(int i) {
     return base.source(i);
   }
+
+  @Override
+  public Optional<int[]> storedShape(int i) {
+    return base.storedShape(i);
+  }
 }

@@ -95,11 +95,13 @@ public final class ImageFolder extends ForwardingDataset {
   static final String TEST = "test";
 
   private final List<Path> files;
+  private final List<int[]> stored;
   private final int skipped;
 
-  private ImageFolder(ByteImageDataset data, List<Path> files, int skipped) {
+  private ImageFolder(ByteImageDataset data, List<Path> files, List<int[]> stored, int skipped) {
     super(data);
     this.files = List.copyOf(files);
+    this.stored = List.copyOf(stored);
     this.skipped = skipped;
   }
 
@@ -285,6 +287,7 @@ public final class ImageFolder extends ForwardingDataset {
     List<Decoded> images = new ArrayList<>();
     List<Integer> labels = new ArrayList<>();
     List<Path> files = new ArrayList<>();
+    List<int[]> stored = new ArrayList<>();
     List<String> unreadable = new ArrayList<>();
     Path firstFile = null;
     Decoded first = null;
@@ -316,6 +319,7 @@ public final class ImageFolder extends ForwardingDataset {
           Log.debug("image folder: skipped " + e.getMessage());
           continue;
         }
+        stored.add(new int[] {d.c(), d.h(), d.w()});
         if (opt.height < 0) {
           if (first == null) {
             first = d;
@@ -383,7 +387,7 @@ public final class ImageFolder extends ForwardingDataset {
     ByteImageDataset data = new ByteImageDataset(pixels, lab, new int[] {c, h, w}, classNames);
     Log.debug("image folder " + root + ": " + lab.length + " images of " + c + "x" + h + "x" + w + " in "
         + classNames.size() + " classes");
-    return new ImageFolder(data, files, unreadable.size());
+    return new ImageFolder(data, files, stored, unreadable.size());
   }
 
   private static List<Path> sortedEntries(Path dir) throws IOException {
@@ -503,6 +507,12 @@ public final class ImageFolder extends ForwardingDataset {
   @Override
   public Optional<String> source(int i) {
     return Optional.of(files.get(i).toString());
+  }
+
+  /** The shape {@code [C, H, W]} of file i as decoded, before resizing and channel conversion. */
+  @Override
+  public Optional<int[]> storedShape(int i) {
+    return Optional.of(stored.get(i).clone());
   }
 
   /** The number of unreadable files left out (always 0 unless skipping was asked for). */

@@ -47,4 +47,9 @@ final class Subset implements Dataset {
   public Optional<String> source(int i) {
     return base.source(indices[i]);
   }
+
+  @Override
+  public Optional<int[]> storedShape(int i) {
+    return base.storedShape(indices[i]);
+  }
 }

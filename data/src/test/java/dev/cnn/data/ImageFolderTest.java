@@ -86,6 +86,17 @@ class ImageFolderTest {
     ImageFolder ds = ImageFolder.builder(root).load();
     assertEquals(Optional.of(first.toString()), ds.source(0));
     assertEquals(Optional.of(second.toString()), ds.subset(new int[] {1}).source(0));
+    assertArrayEquals(new int[] {1, 2, 3}, ds.subset(new int[] {1}).storedShape(0).orElseThrow(), "as stored");
+  }
+
+  @Test
+  void storedShapesAreTheFilesBeforeResizingAndConversion() throws IOException {
+    gray(root.resolve("a/g.png"), fill(2, 3, 20));
+    rgb(root.resolve("a/c.png"), 5, 4, 200, 10, 10, "png");
+    ImageFolder ds = ImageFolder.builder(root).resize(2, 3).load();
+    assertArrayEquals(new int[] {3, 2, 3}, ds.sampleShape());
+    assertArrayEquals(new int[] {3, 5, 4}, ds.storedShape(0).orElseThrow(), "c.png: colour, 5 x 4");
+    assertArrayEquals(new int[] {1, 2, 3}, ds.storedShape(1).orElseThrow(), "g.png: grey, 2 x 3");
   }
 
   @Test

@@ -18,12 +18,15 @@ import java.util.Objects;
  * @param farTrain training images far from their class in feature space, or null (no features)
  * @param farTest test images far from their class in feature space, or null (no features)
  * @param shift the training set against the test set
+ * @param oddTrain training images stored in another size or colour mode than most
+ * @param oddTest test images stored in another size or colour mode than most
  * @param trainIndex each checked training image's position in the dataset's training split (the
  *     number shown and written; the identity when the whole split was checked)
  */
 public record DataQuality(int trainImages, int testImages, Duplicates.Result duplicates,
     List<Outliers.Blank> blankTrain, List<Outliers.Blank> blankTest, Outliers.FarFromClass farTrain,
-    Outliers.FarFromClass farTest, Shift.Result shift, int[] trainIndex) {
+    Outliers.FarFromClass farTest, Shift.Result shift, List<Outliers.OddFormat> oddTrain,
+    List<Outliers.OddFormat> oddTest, int[] trainIndex) {
 
   /**
    * The robust z-score above which an image counts as far from its class here: Iglewicz and
@@ -40,6 +43,8 @@ public record DataQuality(int trainImages, int testImages, Duplicates.Result dup
     Objects.requireNonNull(shift, "shift");
     blankTrain = List.copyOf(blankTrain);
     blankTest = List.copyOf(blankTest);
+    oddTrain = List.copyOf(oddTrain);
+    oddTest = List.copyOf(oddTest);
     if (trainIndex == null) {
       trainIndex = new int[trainImages];
       for (int i = 0; i < trainImages; i++) trainIndex[i] = i;
@@ -77,7 +82,7 @@ public record DataQuality(int trainImages, int testImages, Duplicates.Result dup
     Outliers.FarFromClass farTest = testFeatures == null ? null
         : Outliers.farFromClass(testFeatures, test.labels(), FAR_Z);
     return new DataQuality(train.size(), test.size(), duplicates, Outliers.blank(train), Outliers.blank(test),
-        farTrain, farTest, Shift.of(train, test), trainIndex);
+        farTrain, farTest, Shift.of(train, test), Outliers.oddFormat(train), Outliers.oddFormat(test), trainIndex);
   }
 
   /** Test images with a copy (exact or near) in the training set. */

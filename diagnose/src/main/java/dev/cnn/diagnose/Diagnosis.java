@@ -188,19 +188,26 @@ public final class Diagnosis {
     int blank = q.blankTrain().size() + q.blankTest().size();
     int far = (q.farTrain() == null ? 0 : q.farTrain().flagged().size())
         + (q.farTest() == null ? 0 : q.farTest().flagged().size());
-    if (blank + far == 0) return null;
+    int odd = q.oddTrain().size() + q.oddTest().size();
+    if (blank + far + odd == 0) return null;
     Map<String, Object> ev = new LinkedHashMap<>();
     ev.put("blank_training_images", q.blankTrain().size());
     ev.put("blank_test_images", q.blankTest().size());
+    ev.put("training_images_of_another_size_or_colour_mode", q.oddTrain().size());
+    ev.put("test_images_of_another_size_or_colour_mode", q.oddTest().size());
     if (q.farTrain() != null) ev.put("training_images_far_from_their_class", q.farTrain().flagged().size());
     if (q.farTest() != null) ev.put("test_images_far_from_their_class", q.farTest().flagged().size());
     ev.put("z_threshold", DataQuality.FAR_Z);
-    String title = blank > 0
-        ? String.format(Locale.ROOT, "%d blank image%s, %d far from %s class", blank, blank == 1 ? "" : "s", far,
-            far == 1 ? "its" : "their")
-        : String.format(Locale.ROOT, "%d image%s far from %s class in the network's features", far, far == 1 ? " is"
-            : "s are", far == 1 ? "its" : "their");
-    return new Finding(Finding.Kind.OUTLIERS, blank > 0 ? Severity.WARNING : Severity.INFO, title, ev,
+    List<String> parts = new ArrayList<>();
+    if (blank > 0) parts.add(blank + " blank image" + (blank == 1 ? "" : "s"));
+    if (odd > 0) parts.add(odd + " of another size or colour mode");
+    if (far > 0) {
+      parts.add(parts.isEmpty() ? String.format(Locale.ROOT, "%d image%s far from %s class in the network's features",
+          far, far == 1 ? " is" : "s are", far == 1 ? "its" : "their") : far + " far from their class");
+    }
+    String title = String.join(", ", parts);
+    title = Character.toUpperCase(title.charAt(0)) + title.substring(1);
+    return new Finding(Finding.Kind.OUTLIERS, blank + odd > 0 ? Severity.WARNING : Severity.INFO, title, ev,
         Figures.OUTLIERS, "Blank images carry no information but a label; images unlike the rest of their class are"
             + " often mislabeled, damaged or from another source. Look at them and drop those that do not belong.",
         List.of());
@@ -212,8 +219,9 @@ public final class Diagnosis {
     int worst = 0;
     for (int c = 1; c < tr.length; c++) if (Math.abs(tr[c] - te[c]) > Math.abs(tr[worst] - te[worst])) worst = c;
     boolean classes = s.classes().pValue() < SHIFT_P && Math.abs(tr[worst] - te[worst]) > SHIFT_PROPORTION;
-    boolean brightness = s.brightness().pValue() < SHIFT_P && s.brightness().statistic() > SHIFT_D;
-    boolean contrast = s.contrast().pValue() < SHIFT_P && s.contrast().statistic() > SHIFT_D;
+    // Image statistics are compared class by class, so that another class mix is not taken for other images.
+    boolean brightness = differ(s.brightnessWithinClass());
+    boolean contrast = differ(s.contrastWithinClass());
     if (!classes && !brightness && !contrast) return null;
     Map<String, Object> ev = new LinkedHashMap<>();
     ev.put("class_proportions_p", s.classes().pValue());
@@ -224,6 +232,13 @@ public final class Diagnosis {
     ev.put("brightness_means", List.of(s.brightness().mean1(), s.brightness().mean2()));
     ev.put("contrast_ks_d", s.contrast().statistic());
     ev.put("contrast_p", s.contrast().pValue());
+    for (String what : List.of("brightness", "contrast")) {
+      Shift.WithinClass w = what.equals("brightness") ? s.brightnessWithinClass() : s.contrastWithinClass();
+      if (w.test() == null) continue;
+      ev.put(what + "_within_class_worst", names.get(w.worstClass()));
+      ev.put(what + "_within_class_ks_d", w.test().statistic());
+      ev.put(what + "_within_class_p", w.pValue());
+    }
     List<String> what = new ArrayList<>();
     if (classes) what.add("class proportions");
     if (brightness) what.add("brightness");
@@ -236,6 +251,11 @@ public final class Diagnosis {
         + " images that look different (lighting, contrast, class mix) are misclassified more. Make the training"
         + " data cover what the test data shows, e.g. with brightness and contrast augmentation.",
         brightness || contrast ? List.of("--augment", "brightness=0.2,contrast=0.2") : List.of());
+  }
+
+  /** A within-class difference that is both significant (Bonferroni-corrected) and large. */
+  private static boolean differ(Shift.WithinClass w) {
+    return w.test() != null && w.pValue() < SHIFT_P && w.test().statistic() > SHIFT_D;
   }
 
   /** Every finding the evidence supports, most severe first. */

@@ -85,6 +85,8 @@ public final class DiagnosisJson {
       }
       d.put("blank_training_images", data.blankTrain().size());
       d.put("blank_test_images", data.blankTest().size());
+      d.put("training_images_of_another_size_or_colour_mode", data.oddTrain().size());
+      d.put("test_images_of_another_size_or_colour_mode", data.oddTest().size());
       if (data.farTrain() != null) d.put("training_images_far_from_their_class", data.farTrain().flagged().size());
       if (data.farTest() != null) d.put("test_images_far_from_their_class", data.farTest().flagged().size());
       ArrayNode far = d.putArray("far_from_class");
@@ -103,6 +105,8 @@ public final class DiagnosisJson {
       shift.put("brightness_p", data.shift().brightness().pValue());
       shift.put("contrast_ks_d", data.shift().contrast().statistic());
       shift.put("contrast_p", data.shift().contrast().pValue());
+      shift.put("brightness_within_class_p", data.shift().brightnessWithinClass().pValue());
+      shift.put("contrast_within_class_p", data.shift().contrastWithinClass().pValue());
     }
     return mapper.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n";
   }

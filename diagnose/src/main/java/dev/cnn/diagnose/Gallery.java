@@ -235,6 +235,14 @@ public record Gallery(String id, String title, String caption, List<Gallery.Exam
             String.format(Locale.ROOT, "blank (all %.2f)", b.mean()), true));
       }
     }
+    for (int set = 0; set < 2; set++) {
+      for (Outliers.OddFormat o : set == 0 ? q.oddTrain() : q.oddTest()) {
+        if (odd.size() >= OUTLIER_COUNT) break;
+        int shown = set == 0 ? trainIndex[o.index()] : o.index();
+        odd.add(plain(set == 0 ? train : test, o.index(), shown, (set == 0 ? "training" : "test") + " image #" + shown,
+            "stored as " + format(o.stored()) + ", most as " + format(o.usual()), true));
+      }
+    }
     // The farthest first, training and test images together: {set (0 train, 1 test), index, z}.
     List<double[]> far = new ArrayList<>();
     for (int set = 0; set < 2; set++) {
@@ -252,11 +260,17 @@ public record Gallery(String id, String title, String caption, List<Gallery.Exam
     }
     if (!odd.isEmpty()) {
       out.add(new Gallery(Figures.OUTLIERS, "Blank images and images unlike their class", String.format(Locale.ROOT,
-          "Blank or constant images, then images whose features (what the network computes before its last layer)"
+          "Blank or constant images, images stored in another size or colour mode than most, then images whose"
+              + " features (what the network computes before its last layer)"
               + " are far from their class's: a robust z-score above %.1f. They are often mislabeled, damaged or"
               + " from another source.", DataQuality.FAR_Z), odd));
     }
     return out;
+  }
+
+  /** {@code [3, 40, 40]} as "40 x 40 colour". */
+  private static String format(int[] chw) {
+    return chw[1] + " x " + chw[2] + (chw[0] == 1 ? " grey" : chw[0] == 3 ? " colour" : " (" + chw[0] + " channels)");
   }
 
   private static String pairNote(Duplicates.Pair p) {

@@ -277,4 +277,42 @@ public final class Outliers {
     int m = s.length / 2;
     return s.length % 2 == 1 ? s[m] : (s[m - 1] + s[m]) / 2;
   }
+
+  /**
+   * An image stored in another format than most of its set.
+   *
+   * @param index its index in the dataset
+   * @param label its label
+   * @param stored its stored shape {@code [C, H, W]} (C = 1 grey, 3 colour)
+   * @param usual the most common stored shape in the dataset
+   */
+  public record OddFormat(int index, int label, int[] stored, int[] usual) {}
+
+  /**
+   * The images whose stored shape ({@link Dataset#storedShape}: size and colour mode before the
+   * dataset made them alike) differs from the most common one (ties: the first seen); empty when
+   * the dataset does not know how its images were stored. A folder of 28 x 28 grey images with a
+   * few 640 x 480 colour photos in it is usually a folder with a few images that do not belong.
+   */
+  public static List<OddFormat> oddFormat(Dataset d) {
+    java.util.Map<String, Integer> count = new java.util.LinkedHashMap<>();
+    java.util.Map<String, int[]> shapes = new java.util.HashMap<>();
+    String[] key = new String[d.size()];
+    for (int i = 0; i < d.size(); i++) {
+      java.util.Optional<int[]> s = d.storedShape(i);
+      if (s.isEmpty()) return List.of();
+      key[i] = Arrays.toString(s.get());
+      count.merge(key[i], 1, Integer::sum);
+      shapes.putIfAbsent(key[i], s.get());
+    }
+    String usual = null;
+    for (java.util.Map.Entry<String, Integer> e : count.entrySet()) {
+      if (usual == null || e.getValue() > count.get(usual)) usual = e.getKey();
+    }
+    List<OddFormat> out = new ArrayList<>();
+    for (int i = 0; i < key.length; i++) {
+      if (!key[i].equals(usual)) out.add(new OddFormat(i, d.label(i), shapes.get(key[i]).clone(), shapes.get(usual).clone()));
+    }
+    return out;
+  }
 }

@@ -89,7 +89,47 @@ public final class Shift {
    * @param brightness the per-image mean pixel value
    * @param contrast the per-image pixel standard deviation
    */
-  public record Result(ChiSquare classes, KolmogorovSmirnov brightness, KolmogorovSmirnov contrast) {}
+  public record Result(ChiSquare classes, KolmogorovSmirnov brightness, KolmogorovSmirnov contrast,
+      WithinClass brightnessWithinClass, WithinClass contrastWithinClass) {}
+
+  /** A class needs this many images in each set for its own Kolmogorov-Smirnov test. */
+  public static final int MIN_PER_CLASS = 20;
+
+  /**
+   * Kolmogorov-Smirnov tests class by class: the images of class c in the training set against
+   * those of class c in the test set. A different class mix changes the overall brightness
+   * without any image looking different (a dataset with fewer dark classes is brighter); within a
+   * class, only the images themselves can differ.
+   *
+   * @param worstClass the class with the smallest p-value, or -1 when no class has
+   *     {@value #MIN_PER_CLASS} images in both sets
+   * @param test that class's test, or null
+   * @param pValue its p-value times the number of classes tested (Bonferroni), at most 1; 1 when none
+   * @param classesTested the classes with enough images in both sets
+   */
+  public record WithinClass(int worstClass, KolmogorovSmirnov test, double pValue, int classesTested) {}
+
+  /** {@link WithinClass} of per-image values {@code a} (labels {@code labelsA}) against {@code b}. */
+  public static WithinClass withinClass(double[] a, int[] labelsA, double[] b, int[] labelsB, int classes) {
+    int worst = -1, tested = 0;
+    KolmogorovSmirnov best = null;
+    for (int c = 0; c < classes; c++) {
+      double[] x = ofClass(a, labelsA, c), y = ofClass(b, labelsB, c);
+      if (x.length < MIN_PER_CLASS || y.length < MIN_PER_CLASS) continue;
+      tested++;
+      KolmogorovSmirnov t = kolmogorovSmirnov(x, y);
+      if (best == null || t.pValue() < best.pValue()) {
+        best = t;
+        worst = c;
+      }
+    }
+    return new WithinClass(worst, best, best == null ? 1 : Math.min(1, best.pValue() * tested), tested);
+  }
+
+  private static double[] ofClass(double[] values, int[] labels, int c) {
+    return java.util.stream.IntStream.range(0, values.length).filter(i -> labels[i] == c).mapToDouble(i -> values[i])
+        .toArray();
+  }
 
   /**
    * Tests the class proportions, brightness and contrast of a training set against a test set.
@@ -99,7 +139,9 @@ public final class Shift {
   public static Result of(Dataset train, Dataset test) {
     ChiSquare classes = classProportions(train, test);
     Outliers.PixelStats a = Outliers.pixelStats(train), b = Outliers.pixelStats(test);
-    return new Result(classes, kolmogorovSmirnov(a.mean(), b.mean()), kolmogorovSmirnov(a.std(), b.std()));
+    int[] la = train.labels(), lb = test.labels();
+    return new Result(classes, kolmogorovSmirnov(a.mean(), b.mean()), kolmogorovSmirnov(a.std(), b.std()),
+        withinClass(a.mean(), la, b.mean(), lb, train.classes()), withinClass(a.std(), la, b.std(), lb, train.classes()));
   }
 
   /**

@@ -186,4 +186,29 @@ class ShiftTest {
     Dataset one = new ArrayDataset(new float[1], new int[] {0}, new int[] {1, 1, 1}, List.of("a"));
     assertThrows(IllegalArgumentException.class, () -> Shift.classProportions(two, one));
   }
+
+  /** Another class mix moves the overall brightness; within each class nothing changed. */
+  @Test
+  void aDifferentClassMixIsNotTakenForDifferentImages() {
+    java.util.Random r = new java.util.Random(3);
+    int nA = 2000, nB = 2000;
+    double[] a = new double[nA], b = new double[nB];
+    int[] la = new int[nA], lb = new int[nB];
+    for (int i = 0; i < nA; i++) { // training set: 90% dark class 0
+      la[i] = i < 1800 ? 0 : 1;
+      a[i] = (la[i] == 0 ? 0.2 : 0.6) + 0.05 * r.nextGaussian();
+    }
+    for (int i = 0; i < nB; i++) { // test set: half and half, the same two distributions
+      lb[i] = i < 1000 ? 0 : 1;
+      b[i] = (lb[i] == 0 ? 0.2 : 0.6) + 0.05 * r.nextGaussian();
+    }
+    assertTrue(Shift.kolmogorovSmirnov(a, b).pValue() < 1e-6, "overall, the test set is brighter");
+    Shift.WithinClass w = Shift.withinClass(a, la, b, lb, 2);
+    assertEquals(2, w.classesTested());
+    assertTrue(w.pValue() > 0.01, "within each class the images are alike: p = " + w.pValue());
+    for (int i = 0; i < nB; i++) b[i] += lb[i] == 1 ? 0.1 : 0; // now class 1's test images are brighter
+    Shift.WithinClass moved = Shift.withinClass(a, la, b, lb, 2);
+    assertEquals(1, moved.worstClass());
+    assertTrue(moved.pValue() < 1e-6 && moved.test().statistic() > 0.5, moved.toString());
+  }
 }
