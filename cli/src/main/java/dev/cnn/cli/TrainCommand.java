@@ -23,7 +23,7 @@ import picocli.CommandLine.Option;
             + " validation (val_loss, early stopping); the test split is used only for the final report.",
         "With no options: FashionNet on the built-in 'shapes' dataset (about 15 s on 2 cores).",
         "Every option is checked before the first step; a run's options are saved in --out/run.json."})
-final class TrainCommand implements Callable<Integer> {
+class TrainCommand implements Callable<Integer> {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Option(names = "--preset", paramLabel = "NAME",

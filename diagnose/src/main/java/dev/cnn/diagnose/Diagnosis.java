@@ -310,8 +310,9 @@ public final class Diagnosis {
         : "the loss grew far past its starting value instead of falling";
     return new Finding(Finding.Kind.DIVERGENCE, Severity.CRITICAL, "Training diverged: " + cause,
         ev, Figures.LEARNING_CURVES, String.format(Locale.ROOT, "Each step overshoots: with a learning rate of %s the"
-            + " weights grow instead of settling. Lower the rate about tenfold (--lr), or clip the gradients;"
-            + " nothing else in this diagnosis is meaningful until the loss falls.", num(lr)),
+            + " weights grow instead of settling. Lower the rate about tenfold (--lr; 'cnn lr-find' with the same"
+            + " options measures a good one), or clip the gradients; nothing else in this diagnosis is meaningful"
+            + " until the loss falls.", num(lr)),
         Double.isFinite(lr) ? List.of("--lr", num(lr / 10)) : List.of());
   }
 
@@ -336,7 +337,8 @@ public final class Diagnosis {
         String.format(Locale.ROOT, "The learning rate is too low: the loss fell %.1f%% in %d epochs", 100 * drop,
             h.size()), ev, Figures.LEARNING_CURVES,
         String.format(Locale.ROOT, "The model is still near chance (%.0f%% training accuracy, chance %.0f%%) because"
-            + " each step barely moves the weights. Raise the rate (--lr %s), then look again.", 100 * accuracy,
+            + " each step barely moves the weights. Raise the rate (--lr %s, or the rate 'cnn lr-find' with the same"
+            + " options suggests), then look again.", 100 * accuracy,
             100 * chance, num(suggested)), List.of("--lr", num(suggested)));
   }
 
@@ -433,8 +435,9 @@ public final class Diagnosis {
     ev.put("learning_rate", lr);
     return new Finding(Finding.Kind.LEARNING_RATE_TOO_HIGH, Severity.WARNING,
         "The learning rate is too high: the training loss swings up and down " + changes + " times", ev,
-        Figures.LEARNING_CURVES, "Each step overshoots the minimum and the loss bounces. Lower the rate (--lr) or"
-            + " decay it (--lr-schedule cosine).", List.of("--lr", num(lr / 3)));
+        Figures.LEARNING_CURVES, "Each step overshoots the minimum and the loss bounces. Lower the rate (--lr; 'cnn"
+            + " lr-find' with the same options suggests one) or decay it (--lr-schedule cosine).",
+        List.of("--lr", num(lr / 3)));
   }
 
   static Finding classImbalance(RunEvidence e) {

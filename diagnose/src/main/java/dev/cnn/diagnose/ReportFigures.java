@@ -3,6 +3,7 @@ package dev.cnn.diagnose;
 import dev.cnn.data.AugmentationPreview;
 import dev.cnn.data.Dataset;
 import dev.cnn.optim.Diagnostics;
+import dev.cnn.optim.LrRangeTest;
 import dev.cnn.optim.EpochMetrics;
 import java.awt.Color;
 import java.awt.Font;
@@ -141,6 +142,55 @@ public final class ReportFigures {
           png(augmentationPreview(a))));
     }
     return out;
+  }
+
+  // ---------------------------------------------------------------- learning-rate range test
+
+  /**
+   * The LR range test's curve as a PNG ({@code cnn lr-find}): raw and smoothed loss against the
+   * learning rate on a log axis, the suggested rate and min/10 marked.
+   */
+  public static byte[] lrRangeTest(LrRangeTest.Result r) {
+    XYChart c = xy(WIDTH, HEIGHT, "Learning-rate range test", "learning rate (log scale)", "training loss");
+    c.getStyler().setXAxisLogarithmic(true);
+    c.getStyler().setXAxisDecimalPattern("0.#E0");
+    List<Double> x = new ArrayList<>(), raw = new ArrayList<>(), smooth = new ArrayList<>();
+    for (int t = 0; t < r.lr().length; t++) {
+      if (!Double.isFinite(r.loss()[t]) || !Double.isFinite(r.smoothed()[t])) continue;
+      x.add(r.lr()[t]);
+      raw.add(r.loss()[t]);
+      smooth.add(r.smoothed()[t]);
+    }
+    if (x.isEmpty()) {
+      x.add(r.lr()[0]);
+      raw.add(0.0);
+      smooth.add(0.0);
+    }
+    double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
+    for (double v : smooth) {
+      lo = Math.min(lo, v);
+      hi = Math.max(hi, v);
+    }
+    // The raw losses run far off the scale once the rate diverges: show them up to twice the smoothed range.
+    c.getStyler().setYAxisMax(hi + (hi - lo) + 1e-9);
+    XYSeries rs = c.addSeries("batch loss", x, raw);
+    rs.setLineColor(new Color(0xc8d3e6));
+    rs.setMarker(SeriesMarkers.NONE);
+    XYSeries ss = c.addSeries("smoothed", x, smooth);
+    ss.setLineColor(TRAIN);
+    ss.setMarker(SeriesMarkers.NONE);
+    if (Double.isFinite(r.suggested())) markRate(c, String.format(Locale.ROOT, "suggested %.2g", r.suggested()),
+        r.suggested(), lo, hi, BEST);
+    if (Double.isFinite(r.minimumOver10())) markRate(c, String.format(Locale.ROOT, "min / 10: %.2g",
+        r.minimumOver10()), r.minimumOver10(), lo, hi, VALIDATION);
+    return png(image(c));
+  }
+
+  private static void markRate(XYChart c, String name, double rate, double lo, double hi, Color color) {
+    XYSeries s = c.addSeries(name, new double[] {rate, rate}, new double[] {lo, hi});
+    s.setLineColor(color);
+    s.setLineStyle(SeriesLines.DASH_DASH);
+    s.setMarker(SeriesMarkers.NONE);
   }
 
   // ---------------------------------------------------------------- augmentation preview
