@@ -115,6 +115,28 @@ public final class AtomicFiles {
   }
 
   /**
+   * Appends one line (a record of a journal such as a study's {@code study.jsonl}) and forces it to
+   * disk before returning. The line and its {@code \n} go out in one write to a file opened for
+   * appending, so a reader sees whole lines, except at worst a last line cut short by a crash,
+   * which has no {@code \n}: readers skip such a line (and the record is written again). The file
+   * and its parent directories are created when missing.
+   *
+   * @throws IllegalArgumentException if {@code line} holds a line break
+   */
+  public static void appendLine(Path target, String line) throws IOException {
+    if (line.indexOf('\n') >= 0 || line.indexOf('\r') >= 0) {
+      throw new IllegalArgumentException("appendLine: the line holds a line break; expected one record per line");
+    }
+    Path parent = target.toAbsolutePath().getParent();
+    if (parent != null) Files.createDirectories(parent);
+    try (FileChannel ch = FileChannel.open(target, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        StandardOpenOption.APPEND)) {
+      writeFully(ch, ByteBuffer.wrap((line + "\n").getBytes(StandardCharsets.UTF_8)));
+      ch.force(true);
+    }
+  }
+
+  /**
    * {@link #write(Path, Body)} for a writer that needs an {@link OutputStream} (an image encoder,
    * a JSON generator). The stream is buffered by the caller if it needs to be; it is flushed
    * after {@code body} returns. {@code body} must not close it.

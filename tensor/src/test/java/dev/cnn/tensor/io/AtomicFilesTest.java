@@ -229,4 +229,14 @@ class AtomicFilesTest {
     assertFalse(Files.exists(old));
     assertThrows(IllegalArgumentException.class, () -> AtomicFiles.removeOrphans(dir, Duration.ofSeconds(-1)));
   }
+
+  @Test
+  void appendLineAddsWholeLinesAndRefusesLineBreaks(@org.junit.jupiter.api.io.TempDir Path tmp) throws IOException {
+    Path journal = tmp.resolve("sub/study.jsonl");
+    AtomicFiles.appendLine(journal, "{\"trial\":0}");
+    AtomicFiles.appendLine(journal, "{\"trial\":1}");
+    org.junit.jupiter.api.Assertions.assertEquals("{\"trial\":0}\n{\"trial\":1}\n", Files.readString(journal));
+    org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> AtomicFiles.appendLine(journal, "a\nb"));
+  }
 }
