@@ -524,6 +524,16 @@ public final class ReportFigures {
 
   // ---------------------------------------------------------------- helpers
 
+  /** A line chart of the report's size and style (for the study figures). */
+  static XYChart xyChart(String title, String xTitle, String yTitle) {
+    return xy(WIDTH, HEIGHT, title, xTitle, yTitle);
+  }
+
+  /** The chart drawn as PNG bytes. */
+  static byte[] pngOf(Chart<?, ?> chart) {
+    return png(image(chart));
+  }
+
   private static XYChart xy(int w, int h, String title, String xTitle, String yTitle) {
     XYChart c = new XYChartBuilder().width(w).height(h).title(title).xAxisTitle(xTitle).yAxisTitle(yTitle).build();
     style(c.getStyler());

@@ -1,0 +1,84 @@
+package dev.cnn.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.cnn.tune.StudyJournal;
+import dev.cnn.tune.Trial;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** cnn tune end to end on small shapes runs: the journal, resume, the best line, and bad input before training. */
+class TuneCommandTest {
+  @TempDir Path dir;
+
+  private static final String[] SMALL = {"--limit", "600,100", "--epochs", "2", "--threads", "2",
+      "--search", "lr=log:1e-3..1e-2", "--search", "batch-size=32,64", "--strategy", "random"};
+
+  private static String[] with(String... more) {
+    String[] all = new String[1 + SMALL.length + more.length];
+    all[0] = "tune";
+    System.arraycopy(SMALL, 0, all, 1, SMALL.length);
+    System.arraycopy(more, 0, all, 1 + SMALL.length, more.length);
+    return all;
+  }
+
+  @Test
+  void aStudyJournalsEveryTrialResumesWithoutRerunningAndRepeatsWithItsSeed() throws Exception {
+    Path study = dir.resolve("study");
+    CnnTest.Run first = CnnTest.run(with("--trials", "2", "--out", study.toString()));
+    assertEquals(0, first.exitCode(), first.err());
+    assertEquals(2, StudyJournal.read(study.resolve(StudyJournal.FILE)).trials().size());
+    CnnTest.Run more = CnnTest.run("tune", "--resume", study.toString(), "--trials", "3", "--threads", "2");
+    assertEquals(0, more.exitCode(), more.err());
+    assertTrue(more.out().contains("resuming after 2 finished trials"), more.out());
+    List<Trial> resumed = StudyJournal.read(study.resolve(StudyJournal.FILE)).trials();
+    assertEquals(3, resumed.size(), "one more trial, none rerun");
+    assertTrue(more.out().contains("train it: cnn train --limit 600,100 --epochs 2 --lr "), more.out());
+    assertTrue(Files.readString(study.resolve("trials.csv")).startsWith("trial,state,value,epochs,lr,batch-size\n"));
+    assertTrue(Files.readString(study.resolve("best.json")).contains("\"train\""));
+    for (String png : List.of("best-so-far.png", "objective-lr.png", "objective-batch-size.png")) {
+      assertTrue(Files.size(study.resolve(png)) > 1000, png);
+    }
+
+    Path again = dir.resolve("again");
+    CnnTest.Run straight = CnnTest.run(with("--trials", "3", "--out", again.toString()));
+    assertEquals(0, straight.exitCode(), straight.err());
+    List<Trial> fresh = StudyJournal.read(again.resolve(StudyJournal.FILE)).trials();
+    for (int t = 0; t < 3; t++) {
+      assertEquals(resumed.get(t).params(), fresh.get(t).params(), "same seed, same trial " + t);
+    }
+  }
+
+  @Test
+  void badSearchesAreRefusedBeforeAnyTraining() throws Exception {
+    Path out = dir.resolve("never");
+    assertMessage(CnnTest.run("tune", "--search", "dropoutt=0..0.5", "--out", out.toString()),
+        "cnn train has no option --dropoutt");
+    assertMessage(CnnTest.run("tune", "--search", "lr=log:0..0.1", "--out", out.toString()), "lr=log:0..0.1");
+    assertMessage(CnnTest.run("tune", "--search", "lr=0.1..0.01", "--out", out.toString()), "lr=0.1..0.01");
+    assertMessage(CnnTest.run("tune", "--search", "optimizer=adam,nadam", "--out", out.toString()),
+        "cnn train refuses");
+    assertMessage(CnnTest.run("tune", "--search", "lr=log:1e-4..1e-2", "--trials", "0", "--out", out.toString()),
+        "--trials 0");
+    assertMessage(CnnTest.run("tune", "--out", out.toString()), "no --search");
+    assertMessage(CnnTest.run("tune", "--resume", dir.toString()), "not a study");
+    assertTrue(!Files.exists(out.resolve(StudyJournal.FILE)), "nothing was started");
+    Path study = dir.resolve("s");
+    StudyJournal.create(Files.createDirectories(study).resolve(StudyJournal.FILE), Map.of("search",
+        List.of("lr=log:1e-4..1e-2"), "strategy", "random", "objective", "val_accuracy", "seed", 42, "folds", 0,
+        "prune", false, "train", List.of()));
+    assertMessage(CnnTest.run("tune", "--resume", study.toString(), "--search", "lr=log:1e-3..1e-1"),
+        "the study was started with search");
+  }
+
+  private static void assertMessage(CnnTest.Run r, String expected) {
+    assertEquals(1, r.exitCode(), r.out() + r.err());
+    assertTrue(r.err().contains(expected), "expected '" + expected + "' in:\n" + r.err());
+    assertTrue(!r.err().contains("\tat "), "no stack trace:\n" + r.err());
+  }
+}
