@@ -18,6 +18,8 @@ import dev.cnn.diagnose.RunEvidence;
 import dev.cnn.optim.EpochMetrics;
 import dev.cnn.optim.History;
 import dev.cnn.tensor.Log;
+import dev.cnn.tune.SearchSpace;
+import dev.cnn.tune.StudyJournal;
 import dev.cnn.tensor.Parallel;
 import dev.cnn.tensor.io.AtomicFiles;
 import dev.cnn.tensor.io.Csv;
@@ -164,6 +166,21 @@ final class DiagnoseCommand implements Callable<Integer> {
         .testCounts(counts(d.test(), d.names().size()))
         .labelErrors(labelErrorResult);
     if (labelErrorGallery != null) report.galleries(List.of(labelErrorGallery));
+    Object studyDir = files.options().get("study");
+    if (studyDir != null && !studyDir.toString().isBlank()) {
+      Path journal = Path.of(studyDir.toString()).resolve(StudyJournal.FILE);
+      if (Files.isRegularFile(journal)) {
+        StudyJournal.Contents sc = StudyJournal.read(journal);
+        @SuppressWarnings("unchecked")
+        List<String> specs = (List<String>) sc.definition().get("search");
+        String objectiveName = String.valueOf(sc.definition().get("objective"));
+        report.study(new ReportInputs.Study(studyDir.toString(), SearchSpace.parse(specs), sc.trials(),
+            TuneCommand.OBJECTIVES.get(objectiveName), objectiveName,
+            ((Number) sc.definition().get("seed")).longValue()));
+      } else {
+        Log.warn("the run came from the study " + studyDir + ", which is gone; the report leaves it out");
+      }
+    }
     report.galleries(Gallery.standard(predictions, d.test()));
     if (data != null) report.galleries(Gallery.data(data, d.train(), d.test()));
     if (!c.augment().isEmpty()) {

@@ -148,6 +148,11 @@ class TrainCommand implements Callable<Integer> {
           + " any other option must equal the saved one.")
   Path resume;
 
+  @Option(names = "--study", paramLabel = "DIR",
+      description = "The 'cnn tune' study these options came from (its best line gives it): cnn diagnose shows the"
+          + " study's trials and figures in the run's report.")
+  Path study;
+
   @Option(names = "--diagnostics", description = "Record gradient norms and dead-ReLU fractions per epoch.")
   Boolean diagnostics;
 

@@ -73,7 +73,7 @@ final class TrainingRun {
       boolean oversample, String subsample, String augment, double valSplit, int earlyStopping, Metric monitor,
       long seed, int threads, Path out, Path resume, boolean diagnostics, int limitTrain, int limitTest,
       boolean overwrite, boolean defaultOut, double labelNoise, String labelNoiseKind, String excludeFile,
-      List<Integer> excluded) {
+      List<Integer> excluded, String study) {
 
     /**
      * The configuration a command line asks for. With {@code --resume DIR}, every option not given
@@ -126,7 +126,8 @@ final class TrainingRun {
           limit != null && limit.length > 1 ? limit[1] : 0, Boolean.TRUE.equals(o.overwrite), defaultOut,
           first(o.labelNoise, s.number("label_noise"), 0.0),
           first(o.labelNoiseKind, s.string("label_noise_kind"), "uniform").toLowerCase(Locale.ROOT), excludeFile,
-          excluded);
+          excluded, o.study != null ? o.study.toAbsolutePath().normalize().toString()
+              : s.string("study") == null ? "" : s.string("study"));
       c.check(o);
       if (s != Saved.NONE) c.checkSameAs(s.values);
       return c;
@@ -137,7 +138,7 @@ final class TrainingRun {
 
   /** Keys of {@link #asMap} that a resumed run may change: they cannot change what it computes. */
     static final List<String> MAY_CHANGE_ON_RESUME = List.of("epochs", "threads", "out", "resume", "data_dir",
-        "diagnostics");
+        "diagnostics", "study");
 
     /** Refuses a resumed run whose options differ from the saved ones, naming the first that does. */
     private void checkSameAs(Map<String, Object> saved) {
@@ -217,6 +218,10 @@ final class TrainingRun {
         throw new IllegalArgumentException("--label-noise-kind " + labelNoiseKind + " says how labels are flipped, and"
             + " --label-noise is 0; add --label-noise F (e.g. 0.1), or drop --label-noise-kind");
       }
+      if (given.study != null && !Files.isRegularFile(given.study.resolve("study.jsonl"))) {
+        throw new IllegalArgumentException("--study " + given.study + ": not a 'cnn tune' study (no study.jsonl); give"
+            + " the --out directory of a study, or drop --study");
+      }
       if (oversample && !classWeights.equals("none")) {
         throw new IllegalArgumentException("--oversample and --class-weights " + classWeights + " both correct the"
             + " imbalance; use one of them");
@@ -255,6 +260,7 @@ final class TrainingRun {
       m.put("label_noise_kind", labelNoiseKind);
       m.put("exclude", excludeFile);
       m.put("excluded", excluded);
+      m.put("study", study);
       return m;
     }
 
@@ -276,7 +282,7 @@ final class TrainingRun {
       return new Config(preset, dataset, dataDir, imageSize, model, epochs, batchSize, optimizer, lr, momentum,
           weightDecay, lrSchedule, classWeights, oversample, subsample, augment, valSplit, earlyStopping, monitor, seed,
           threads, out, resume, diagnostics, limitTrain, limitTest, overwrite, defaultOut, labelNoise, labelNoiseKind,
-          excludeFile, excluded);
+          excludeFile, excluded, study);
     }
   }
 

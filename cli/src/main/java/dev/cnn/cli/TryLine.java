@@ -20,7 +20,7 @@ final class TryLine {
 
   /** Options that do not change what a run computes, or name where it writes: never repeated. */
   private static final List<String> LEFT_OUT = List.of("preset", "out", "resume", "threads", "data_dir",
-      "diagnostics", "excluded");
+      "diagnostics", "excluded", "study");
 
   /** Flags that take no value. */
   private static final List<String> SWITCHES = List.of("--oversample", "--diagnostics", "--overwrite");

@@ -196,7 +196,7 @@ final class TuneCommand extends TrainCommand {
     stdout.println();
     stdout.println(String.format(Locale.ROOT, "best: trial %d, %s %.4f with %s", best.number() + 1, objectiveName,
         best.value(), describe(best.params())));
-    stdout.println("train it: " + trainLine(trainArgs, best.params()));
+    stdout.println("train it: " + trainLine(trainArgs, best.params()) + " --study " + shellWord(dir.toString()));
     stdout.println("wrote " + dir.toAbsolutePath() + "/{" + StudyJournal.FILE + ", trials.csv, best.json, "
         + BEST_SO_FAR + ", objective-*.png" + (space.parameters().size() == 1 ? ", " + GP + " when continuous" : "")
         + "}");
@@ -416,9 +416,14 @@ final class TuneCommand extends TrainCommand {
     StringBuilder sb = new StringBuilder();
     for (String w : words) {
       if (sb.length() > 0) sb.append(' ');
-      sb.append(w.matches("[A-Za-z0-9_./:=,+@%-]+") ? w : "'" + w.replace("'", "'\\''") + "'");
+      sb.append(shellWord(w));
     }
     return sb.toString();
+  }
+
+  /** A word as a POSIX shell takes it: as it is, or single-quoted. */
+  private static String shellWord(String w) {
+    return w.matches("[A-Za-z0-9_./:=,+@%-]+") ? w : "'" + w.replace("'", "'\\''") + "'";
   }
 
   /** The study's figures. */
@@ -457,7 +462,7 @@ final class TuneCommand extends TrainCommand {
       b.put("trial", best.number() + 1);
       b.put("value", best.value());
       b.put("params", best.params());
-      b.put("train", trainLine(trainArgs, best.params()));
+      b.put("train", trainLine(trainArgs, best.params()) + " --study " + shellWord(dir.toString()));
       AtomicFiles.writeString(dir.resolve("best.json"),
           new com.fasterxml.jackson.databind.ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(b)
               + "\n");

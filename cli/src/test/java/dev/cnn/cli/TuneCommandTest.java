@@ -45,6 +45,21 @@ class TuneCommandTest {
       assertTrue(Files.size(study.resolve(png)) > 1000, png);
     }
 
+    assertTrue(more.out().contains(" --study " + study), "the best line names its study: " + more.out());
+
+    // A run trained from the study shows the study's figures in its report.
+    Path run = dir.resolve("run");
+    CnnTest.Run trained = CnnTest.run("train", "--limit", "600,100", "--epochs", "1", "--threads", "2", "--no-report",
+        "--study", study.toString(), "--out", run.toString());
+    assertEquals(0, trained.exitCode(), trained.err());
+    CnnTest.Run d = CnnTest.run("diagnose", run.toString(), "--threads", "2", "--no-data-checks");
+    assertEquals(0, d.exitCode(), d.err());
+    String html = Files.readString(run.resolve("report/index.html"));
+    assertTrue(html.contains("study-best-so-far.png") && html.contains("study-objective-lr.png"), "study figures");
+    assertTrue(html.contains(study.toString()), "the report names the study");
+    CnnTest.Run bad = CnnTest.run("train", "--study", dir.toString(), "--out", dir.resolve("x").toString());
+    assertTrue(bad.err().contains("not a 'cnn tune' study (no study.jsonl)"), bad.err());
+
     Path again = dir.resolve("again");
     CnnTest.Run straight = CnnTest.run(with("--trials", "3", "--out", again.toString()));
     assertEquals(0, straight.exitCode(), straight.err());

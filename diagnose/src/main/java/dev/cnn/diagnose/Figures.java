@@ -27,6 +27,10 @@ public final class Figures {
   public static final String LABEL_ERRORS = "label-errors";
   /** The estimated numbers of images per given and true label (confident learning's calibrated joint). */
   public static final String LABEL_NOISE = "label-noise";
+  /** The prefix of a hyperparameter study's figures in a run's report. */
+  public static final String STUDY_PREFIX = "study-";
+  /** The study's best objective so far by trial. */
+  public static final String STUDY_BEST = STUDY_PREFIX + "best-so-far";
   /** The gallery of test images that are also in the training set. */
   public static final String LEAKS = "leaks";
   /** The gallery of duplicates within the training set (those with different labels first). */

@@ -68,6 +68,12 @@ public final class Report {
     for (String id : ALL_FIGURES) {
       if (figures.stream().noneMatch(f -> f.id().equals(id))) Files.deleteIfExists(dir.resolve(id + ".png"));
     }
+    try (var old = Files.newDirectoryStream(dir, Figures.STUDY_PREFIX + "*.png")) {
+      for (Path p : old) {
+        String name = p.getFileName().toString();
+        if (figures.stream().noneMatch(f -> f.fileName().equals(name))) Files.deleteIfExists(p);
+      }
+    }
     Path galleryDir = dir.resolve(GALLERY_DIR);
     if (Files.isDirectory(galleryDir)) {
       try (var old = Files.newDirectoryStream(galleryDir, "*.png")) {

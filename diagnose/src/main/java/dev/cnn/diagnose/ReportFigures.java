@@ -133,6 +133,25 @@ public final class ReportFigures {
           png(heatMap(le.estimatedCounts(), le.classNames(),
               "Estimated training images per given and true label", "given label", "true label (estimated)"))));
     }
+    if (in.study() != null) {
+      ReportInputs.Study st = in.study();
+      out.add(new Rendered(Figures.STUDY_BEST, "Hyperparameter study: best so far",
+          "This run's options come from the cnn tune study in " + st.directory() + " (" + st.trials().size()
+              + " trials). Each point is a trial's " + st.objective() + " on validation data; the line is the best"
+              + " so far.", StudyFigures.bestSoFar(st.trials(), st.direction(), st.objective())));
+      for (dev.cnn.tune.Parameter p : st.space().parameters()) {
+        out.add(new Rendered(Figures.STUDY_PREFIX + "objective-" + p.name().replaceAll("[^a-z0-9-]", "-"),
+            "Study: " + st.objective() + " against " + p.name(), "Each complete trial's " + st.objective()
+                + " against the value of " + p.name() + " it tried.",
+            StudyFigures.objectiveAgainst(p, st.trials(), st.objective())));
+      }
+      byte[] gp = StudyFigures.gaussianProcess(st.space(), st.trials(), st.objective(), st.seed());
+      if (gp != null) {
+        out.add(new Rendered(Figures.STUDY_PREFIX + "gaussian-process", "Study: the Gaussian process",
+            "The Gaussian process fitted to the trials, its mean and a band of two standard deviations: where the"
+                + " band is wide, the study has not looked.", gp));
+      }
+    }
     if (in.augmentation() != null) {
       ReportInputs.AugmentationSample a = in.augmentation();
       out.add(new Rendered(Figures.AUGMENTATION, "Augmentation preview",

@@ -2,6 +2,9 @@ package dev.cnn.diagnose;
 
 import dev.cnn.data.Augmentation;
 import dev.cnn.data.Dataset;
+import dev.cnn.tune.Direction;
+import dev.cnn.tune.SearchSpace;
+import dev.cnn.tune.Trial;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -26,10 +29,11 @@ import java.util.Objects;
  * @param galleries the test images to show (e.g. {@link Gallery#standard}); may be empty
  * @param augmentation what the augmentation preview shows, or null (no preview: the run did not augment)
  * @param labelErrors the suspected label errors (cnn diagnose --label-errors), or null (not searched)
+ * @param study the hyperparameter study the run's options came from, or null
  */
 public record ReportInputs(String runName, Map<String, String> config, String trainCommand, RunEvidence evidence,
     List<Finding> findings, Reliability reliability, int[] testCounts, List<Gallery> galleries,
-    AugmentationSample augmentation, LabelErrors labelErrors) {
+    AugmentationSample augmentation, LabelErrors labelErrors, Study study) {
 
   /** The command line the try flags are appended to when none is given. */
   public static final String DEFAULT_TRAIN_COMMAND = "cnn train";
@@ -100,6 +104,23 @@ public record ReportInputs(String runName, Map<String, String> config, String tr
     }
   }
 
+  /**
+   * The {@code cnn tune} study a run's options came from: its trials, shown as figures.
+   *
+   * @param directory the study's directory, as shown
+   * @param space its search space
+   * @param trials its finished trials
+   * @param direction whether its objective is maximised
+   * @param objective the objective's name, e.g. val_accuracy
+   * @param seed its seed (the GP figure is fitted with it)
+   */
+  public record Study(String directory, SearchSpace space, List<Trial> trials, Direction direction, String objective,
+      long seed) {
+    public Study {
+      trials = List.copyOf(trials);
+    }
+  }
+
   /** A builder for the report of {@code evidence} with {@code findings}. */
   public static Builder builder(RunEvidence evidence, List<Finding> findings) {
     return new Builder(evidence, findings);
@@ -117,6 +138,7 @@ public record ReportInputs(String runName, Map<String, String> config, String tr
     private final List<Gallery> galleries = new ArrayList<>();
     private AugmentationSample augmentation;
     private LabelErrors labelErrors;
+    private Study study;
 
     private Builder(RunEvidence evidence, List<Finding> findings) {
       this.evidence = Objects.requireNonNull(evidence, "evidence");
@@ -167,9 +189,15 @@ public record ReportInputs(String runName, Map<String, String> config, String tr
       return this;
     }
 
+    /** Shows the study the run's options came from. */
+    public Builder study(Study s) {
+      this.study = s;
+      return this;
+    }
+
     public ReportInputs build() {
       return new ReportInputs(runName, config, trainCommand, evidence, findings, reliability, testCounts, galleries,
-          augmentation, labelErrors);
+          augmentation, labelErrors, study);
     }
   }
 }
