@@ -67,6 +67,11 @@ final class TuneCommand extends TrainCommand {
   @Option(names = "--search", paramLabel = "NAME=SPEC", description = "A parameter and its range or choices.")
   List<String> search = new ArrayList<>();
 
+  @Option(names = "--search-file", paramLabel = "FILE.json",
+      description = "The search space as JSON: {\"lr\": \"log:1e-4..1e-1\", \"batch-size\": \"32,64,128\"} (with or"
+          + " instead of --search).")
+  Path searchFile;
+
   @Option(names = "--trials", paramLabel = "N", description = "Trials to run in all (default 20).")
   Integer trials;
 
@@ -91,7 +96,7 @@ final class TuneCommand extends TrainCommand {
   /** Points per continuous parameter of a grid search. */
   static final int GRID_POINTS = 5;
   /** Options of cnn tune itself, which a trial's cnn train line leaves out. */
-  private static final List<String> OWN = List.of("--search", "--trials", "--strategy", "--objective", "--folds",
+  private static final List<String> OWN = List.of("--search", "--search-file", "--trials", "--strategy", "--objective", "--folds",
       "--prune", "--out", "--resume", "--overwrite", "--no-report", "--threads");
   /** Train options a search may not vary: they name files or change nothing a trial computes. */
   private static final List<String> NOT_SEARCHABLE = List.of("out", "resume", "overwrite", "threads", "no-report",
@@ -205,7 +210,7 @@ final class TuneCommand extends TrainCommand {
   }
 
   /** The study's definition: what a resumed study must share. */
-  private Map<String, Object> definition(List<String> base) {
+  private Map<String, Object> definition(List<String> base) throws IOException {
     String s = strategy != null ? strategy : "bayes";
     if (!List.of("grid", "random", "bayes").contains(s)) {
       throw new IllegalArgumentException("--strategy " + s + ": expected grid, random or bayes");
@@ -215,6 +220,7 @@ final class TuneCommand extends TrainCommand {
       throw new IllegalArgumentException("--objective " + o + ": expected val_accuracy, val_loss, macro_f1 or"
           + " min_recall");
     }
+    if (searchFile != null) search.addAll(readSearchFile(searchFile));
     if (search.isEmpty() && resume == null) {
       throw new IllegalArgumentException("no --search: give at least one parameter to search, e.g. --search"
           + " lr=log:1e-4..1e-1");
@@ -230,6 +236,43 @@ final class TuneCommand extends TrainCommand {
     d.put("prune", prune);
     d.put("train", base);
     return d;
+  }
+
+  /**
+   * The specs of a JSON search file: an object from parameter name to spec string, as
+   * {@code {"lr": "log:1e-4..1e-1", "optimizer": "adam,sgd"}}; a list of values stands for choices.
+   */
+  static List<String> readSearchFile(Path file) throws IOException {
+    String shown = "--search-file " + file;
+    if (!Files.isRegularFile(file)) {
+      throw new IllegalArgumentException(shown + ": no such file; expected a JSON object such as {\"lr\":"
+          + " \"log:1e-4..1e-1\"}");
+    }
+    com.fasterxml.jackson.databind.JsonNode root;
+    try {
+      root = new com.fasterxml.jackson.databind.ObjectMapper().readTree(file.toFile());
+    } catch (IOException e) {
+      throw new IllegalArgumentException(shown + ": not valid JSON (" + e.getMessage().split("\n")[0] + ")");
+    }
+    if (root == null || !root.isObject() || root.size() == 0) {
+      throw new IllegalArgumentException(shown + ": expected a JSON object of parameter name to range, such as"
+          + " {\"lr\": \"log:1e-4..1e-1\", \"batch-size\": \"32,64,128\"}");
+    }
+    List<String> specs = new ArrayList<>();
+    root.fields().forEachRemaining(e -> {
+      com.fasterxml.jackson.databind.JsonNode v = e.getValue();
+      if (v.isArray()) {
+        List<String> values = new ArrayList<>();
+        v.forEach(x -> values.add(x.asText()));
+        specs.add(e.getKey() + "=" + String.join(",", values));
+      } else if (v.isValueNode()) {
+        specs.add(e.getKey() + "=" + v.asText());
+      } else {
+        throw new IllegalArgumentException(shown + ": \"" + e.getKey() + "\" is " + v.getNodeType().name()
+            .toLowerCase(Locale.ROOT) + "; expected a string such as \"log:1e-4..1e-1\" or a list of choices");
+      }
+    });
+    return specs;
   }
 
   /** The command line's own train options: everything but cnn tune's options and their values. */

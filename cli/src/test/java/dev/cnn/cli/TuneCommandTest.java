@@ -82,6 +82,13 @@ class TuneCommandTest {
         "--trials 0");
     assertMessage(CnnTest.run("tune", "--out", out.toString()), "no --search");
     assertMessage(CnnTest.run("tune", "--resume", dir.toString()), "not a study");
+    Path file = Files.writeString(dir.resolve("space.json"), "{\"lr\": \"log:1e-3..1e-1\", \"optimizer\": [\"adam\","
+        + " \"sgd\"], \"momentum\": \"0..0.9\"}");
+    assertEquals(List.of("lr=log:1e-3..1e-1", "optimizer=adam,sgd", "momentum=0..0.9"),
+        TuneCommand.readSearchFile(file));
+    Path broken = Files.writeString(dir.resolve("broken.json"), "{\"lr\": {\"low\": 1}}");
+    assertMessage(CnnTest.run("tune", "--search-file", broken.toString(), "--out", out.toString()),
+        "\"lr\" is object; expected a string");
     assertTrue(!Files.exists(out.resolve(StudyJournal.FILE)), "nothing was started");
     Path study = dir.resolve("s");
     StudyJournal.create(Files.createDirectories(study).resolve(StudyJournal.FILE), Map.of("search",
