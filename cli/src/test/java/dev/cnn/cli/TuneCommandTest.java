@@ -69,6 +69,25 @@ class TuneCommandTest {
     }
   }
 
+  /** Three finished trials far ahead at every epoch: the next trial is behind their median after epoch 2 and stops. */
+  @Test
+  void aTrialBehindTheMedianIsPruned() throws Exception {
+    Path study = Files.createDirectories(dir.resolve("pruning"));
+    Path journal = study.resolve(StudyJournal.FILE);
+    StudyJournal.create(journal, Map.of("search", List.of("lr=log:1e-4..1e-3"), "strategy", "random", "objective",
+        "val_accuracy", "seed", 42, "folds", 0, "prune", true, "train", List.of("--limit", "600,100", "--epochs", "4")));
+    for (int t = 0; t < 3; t++) {
+      StudyJournal.append(journal, Trial.complete(t, Map.of("lr", "0.0005"), 0.999, List.of(0.999, 0.999, 0.999,
+          0.999)), 1);
+    }
+    CnnTest.Run r = CnnTest.run("tune", "--resume", study.toString(), "--trials", "4", "--threads", "2");
+    assertEquals(0, r.exitCode(), r.err());
+    Trial fourth = StudyJournal.read(journal).trials().get(3);
+    assertEquals(Trial.State.PRUNED, fourth.state(), r.out());
+    assertEquals(2, fourth.curve().size(), "stopped after epoch 2 of 4 (epoch 1 is the warm-up)");
+    assertTrue(r.out().contains("trial 4/4  pruned"), r.out());
+  }
+
   @Test
   void badSearchesAreRefusedBeforeAnyTraining() throws Exception {
     Path out = dir.resolve("never");
