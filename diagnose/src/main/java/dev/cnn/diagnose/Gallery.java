@@ -182,6 +182,11 @@ public record Gallery(String id, String title, String caption, List<Gallery.Exam
   public static final int DUPLICATE_PAIRS = 12;
   /** Images shown in the outlier gallery. */
   public static final int OUTLIER_COUNT = 24;
+  /**
+   * Images far from their class shown per class: a class whose features are tight (Fashion-MNIST's
+   * trousers) has huge z-scores for every unusual image and would otherwise fill the gallery.
+   */
+  public static final int OUTLIERS_PER_CLASS = 4;
 
   /**
    * The data galleries: test images with a copy in the training set (each beside its training
@@ -251,10 +256,13 @@ public record Gallery(String id, String title, String caption, List<Gallery.Exam
     }
     far.sort(Comparator.<double[]>comparingDouble(r -> -r[2]).thenComparingDouble(r -> r[0])
         .thenComparingDouble(r -> r[1]));
+    int[] perClass = new int[train.classes()];
     for (double[] r : far) {
       if (odd.size() >= OUTLIER_COUNT) break;
       boolean isTrain = r[0] == 0;
       int i = (int) r[1], shown = isTrain ? trainIndex[i] : i;
+      int label = (isTrain ? train : test).label(i);
+      if (perClass[label]++ >= OUTLIERS_PER_CLASS) continue; // one tight class must not fill the gallery
       odd.add(plain(isTrain ? train : test, i, shown, (isTrain ? "training" : "test") + " image #" + shown,
           String.format(Locale.ROOT, "far from its class (z = %.1f)", r[2]), false));
     }
