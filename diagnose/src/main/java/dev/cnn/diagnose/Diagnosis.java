@@ -103,7 +103,7 @@ public final class Diagnosis {
     String most = "";
     if (pair != null) {
       String given = le.classNames().get(pair[0]), truth = le.classNames().get(pair[1]);
-      ev.put("most_common", given + " given to " + truth);
+      ev.put("most_common", truth + " labelled " + given);
       ev.put("most_common_count", (int) Math.round(le.result().calibratedJoint()[pair[0]][pair[1]]));
       most = String.format(Locale.ROOT, "; most often %s labelled %s", truth, given);
     }
