@@ -58,6 +58,10 @@ class TrainCommand implements Callable<Integer> {
       description = "fashionnet, lenet5, vgg-small, or an architecture file. Default: fashionnet.")
   String model;
 
+  @Option(names = "--dropout", paramLabel = "P",
+      description = "Dropout rate of the classifier of fashionnet and vgg-small, in [0, 1) (default: theirs, 0.5).")
+  Double dropout;
+
   @Option(names = "--epochs", paramLabel = "N", description = "Epochs (default 4; 15 with --preset fashion or imbalance, 30 with fashion_bn).")
   Integer epochs;
 

@@ -73,7 +73,7 @@ final class TrainingRun {
       boolean oversample, String subsample, String augment, double valSplit, int earlyStopping, Metric monitor,
       long seed, int threads, Path out, Path resume, boolean diagnostics, int limitTrain, int limitTest,
       boolean overwrite, boolean defaultOut, double labelNoise, String labelNoiseKind, String excludeFile,
-      List<Integer> excluded, String study) {
+      List<Integer> excluded, String study, double dropout) {
 
     /**
      * The configuration a command line asks for. With {@code --resume DIR}, every option not given
@@ -127,7 +127,8 @@ final class TrainingRun {
           first(o.labelNoise, s.number("label_noise"), 0.0),
           first(o.labelNoiseKind, s.string("label_noise_kind"), "uniform").toLowerCase(Locale.ROOT), excludeFile,
           excluded, o.study != null ? o.study.toAbsolutePath().normalize().toString()
-              : s.string("study") == null ? "" : s.string("study"));
+              : s.string("study") == null ? "" : s.string("study"),
+          first(o.dropout, s.number("dropout"), -1.0));
       c.check(o);
       if (s != Saved.NONE) c.checkSameAs(s.values);
       return c;
@@ -218,6 +219,15 @@ final class TrainingRun {
         throw new IllegalArgumentException("--label-noise-kind " + labelNoiseKind + " says how labels are flipped, and"
             + " --label-noise is 0; add --label-noise F (e.g. 0.1), or drop --label-noise-kind");
       }
+      if (given.dropout != null && !(dropout >= 0 && dropout < 1)) throw bad("--dropout", dropout, "a rate in [0, 1)");
+      if (given.dropout != null && model.endsWith(".json")) {
+        throw new IllegalArgumentException("--dropout " + dropout + " sets the rate of a built-in architecture; " + model
+            + " gives its own layers: set the rate in that file, or drop --dropout");
+      }
+      if (given.dropout != null && model.trim().equalsIgnoreCase("lenet5")) {
+        throw new IllegalArgumentException("--dropout " + dropout + ": lenet5 has no dropout layer; use --model"
+            + " fashionnet or vgg-small, or drop --dropout");
+      }
       if (given.study != null && !Files.isRegularFile(given.study.resolve("study.jsonl"))) {
         throw new IllegalArgumentException("--study " + given.study + ": not a 'cnn tune' study (no study.jsonl); give"
             + " the --out directory of a study, or drop --study");
@@ -261,6 +271,7 @@ final class TrainingRun {
       m.put("exclude", excludeFile);
       m.put("excluded", excluded);
       m.put("study", study);
+      m.put("dropout", dropout < 0 ? null : dropout);
       return m;
     }
 
@@ -282,7 +293,7 @@ final class TrainingRun {
       return new Config(preset, dataset, dataDir, imageSize, model, epochs, batchSize, optimizer, lr, momentum,
           weightDecay, lrSchedule, classWeights, oversample, subsample, augment, valSplit, earlyStopping, monitor, seed,
           threads, out, resume, diagnostics, limitTrain, limitTest, overwrite, defaultOut, labelNoise, labelNoiseKind,
-          excludeFile, excluded, study);
+          excludeFile, excluded, study, dropout);
     }
   }
 
@@ -510,7 +521,8 @@ final class TrainingRun {
 
   /** The run's model, freshly initialised from {@code seed}: a named architecture or a model.json file. */
   static Sequential newModel(Config c, Dataset train, int classes, long seed) throws IOException {
-    return c.model().endsWith(".json") ? ModelFiles.readArchitecture(Path.of(c.model()), seed)
+    if (c.model().endsWith(".json")) return ModelFiles.readArchitecture(Path.of(c.model()), seed);
+    return c.dropout() >= 0 ? Architectures.byName(c.model(), train.sampleShape(), classes, seed, c.dropout())
         : Architectures.byName(c.model(), train.sampleShape(), classes, seed);
   }
 

@@ -42,6 +42,12 @@ public final class Architectures {
    *     classes < 1
    */
   public static Sequential fashionnet(int[] inputShape, int classes, long seed) {
+    return fashionnet(inputShape, classes, seed, DEFAULT_DROPOUT);
+  }
+
+  /** {@link #fashionnet(int[], int, long)} with the dropout rate p in [0, 1) instead of 0.5. */
+  public static Sequential fashionnet(int[] inputShape, int classes, long seed, double dropout) {
+    checkDropout("fashionnet", dropout);
     int[] s = checkImage("fashionnet", inputShape, classes, 4, "two 2x2 max pools");
     int flat = 64 * (s[1] / 2 / 2) * (s[2] / 2 / 2);
     return Sequential.builder(s)
@@ -54,7 +60,7 @@ public final class Architectures {
         .add(new Flatten())
         .add(Dense.of(flat, 128))
         .add(new ReLU())
-        .add(new Dropout(0.5))
+        .add(new Dropout(dropout))
         .add(Dense.of(128, classes))
         .build(seed);
   }
@@ -121,6 +127,12 @@ public final class Architectures {
    *     classes < 1
    */
   public static Sequential vggSmall(int[] inputShape, int classes, long seed) {
+    return vggSmall(inputShape, classes, seed, DEFAULT_DROPOUT);
+  }
+
+  /** {@link #vggSmall(int[], int, long)} with the dropout rate p in [0, 1) instead of 0.5. */
+  public static Sequential vggSmall(int[] inputShape, int classes, long seed, double dropout) {
+    checkDropout("vgg-small", dropout);
     int[] s = checkImage("vgg-small", inputShape, classes, 4, "two 2x2 max pools");
     int flat = 64 * (s[1] / 2 / 2) * (s[2] / 2 / 2);
     Sequential.Builder b = Sequential.builder(s);
@@ -138,7 +150,7 @@ public final class Architectures {
         .add(Dense.builder(128).in(flat).bias(false).build())
         .add(BatchNorm1d.of(128))
         .add(new ReLU())
-        .add(new Dropout(0.5))
+        .add(new Dropout(dropout))
         .add(Dense.of(128, classes))
         .build(seed);
   }
@@ -160,6 +172,36 @@ public final class Architectures {
         return vggSmall(inputShape, classes, seed);
       default:
         throw new IllegalArgumentException("architecture '" + name + "' is unknown; expected one of " + NAMES);
+    }
+  }
+
+  /** The dropout rate of fashionnet's and vgg-small's classifier. */
+  public static final double DEFAULT_DROPOUT = 0.5;
+
+  /**
+   * {@link #byName(String, int[], int, long)} with the classifier's dropout rate p in [0, 1)
+   * instead of the architecture's own.
+   *
+   * @throws IllegalArgumentException for lenet5, which has no dropout layer, or p outside [0, 1)
+   */
+  public static Sequential byName(String name, int[] inputShape, int classes, long seed, double dropout) {
+    String key = name == null ? "" : name.trim().toLowerCase(Locale.ROOT);
+    switch (key) {
+      case "fashionnet":
+        return fashionnet(inputShape, classes, seed, dropout);
+      case "vgg-small":
+        return vggSmall(inputShape, classes, seed, dropout);
+      case "lenet5":
+        throw new IllegalArgumentException("lenet5 has no dropout layer, so a dropout rate cannot be set; use"
+            + " fashionnet or vgg-small, or leave the rate out");
+      default:
+        return byName(name, inputShape, classes, seed); // says the name is unknown
+    }
+  }
+
+  private static void checkDropout(String arch, double p) {
+    if (!(p >= 0 && p < 1)) {
+      throw new IllegalArgumentException(arch + ": dropout = " + p + "; expected a rate in [0, 1)");
     }
   }
 
