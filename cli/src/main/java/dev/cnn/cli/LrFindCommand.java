@@ -67,8 +67,7 @@ final class LrFindCommand extends TrainCommand {
     TrainingRun.RunData d = TrainingRun.RunData.of(c);
     Sequential model = TrainingRun.newModel(c, d.train(), d.names().size(), c.seed());
     LrRangeTest.Result r;
-    try (DataLoader loader = DataLoader.builder(d.train()).batchSize(c.batchSize()).seed(c.seed())
-        .augmentation(TrainingRun.augmentation(c, d.train())).build()) {
+    try (DataLoader loader = TrainingRun.trainingLoader(c, d.train(), c.seed())) {
       stdout.println(String.format(Locale.ROOT, "lr-find: %s on %s, %s, batch %d: up to %d batches, lr %.3g to %.3g",
           c.model(), c.dataset(), c.optimizer(), c.batchSize(), steps, start, end));
       stdout.flush();

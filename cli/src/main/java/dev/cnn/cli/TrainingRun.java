@@ -538,6 +538,19 @@ final class TrainingRun {
     return b.build();
   }
 
+  /**
+   * The loader of the training data as the run's options make it: batches of --batch-size in an
+   * order drawn from {@code seed}, with the run's augmentation, and with --oversample's sampler.
+   * (The fold runs of --label-errors, the trials of cnn tune and cnn lr-find train through it;
+   * {@link #run} builds the same loader from the sampler and augmentation it checked first.)
+   */
+  static DataLoader trainingLoader(Config c, Dataset train, long seed) {
+    DataLoader.Builder b = DataLoader.builder(train).batchSize(c.batchSize()).seed(seed)
+        .augmentation(augmentation(c, train));
+    if (c.oversample()) b.sampler(WeightedSampler.oversample(train.labels(), train.classes(), seed));
+    return b.build();
+  }
+
   /** The run's --augment (fill values from {@code train}'s statistics), or none. */
   static Augmentation augmentation(Config c, Dataset train) {
     return c.augment().isEmpty() ? Augmentation.identity() : AugmentationSpec.parse(c.augment(), train);
@@ -549,15 +562,10 @@ final class TrainingRun {
    * --label-errors). Every random choice comes from {@code seed}.
    */
   static Sequential trainQuietly(Config c, Dataset train, List<String> names, long seed) throws IOException {
-    int classes = names.size();
-    Sequential model = newModel(c, train, classes, seed);
-    WeightedSampler sampler = c.oversample() ? WeightedSampler.oversample(train.labels(), classes, seed) : null;
+    Sequential model = newModel(c, train, names.size(), seed);
     Trainer trainer = Trainer.builder(model, loss(c, train, names), optimizer(c, model)).epochs(c.epochs())
         .schedule(schedule(c)).callbacks(new TerminateOnNaN()).progress(Progress.none()).build();
-    DataLoader.Builder b = DataLoader.builder(train).batchSize(c.batchSize()).seed(seed)
-        .augmentation(augmentation(c, train));
-    if (sampler != null) b.sampler(sampler);
-    try (DataLoader loader = b.build()) {
+    try (DataLoader loader = trainingLoader(c, train, seed)) {
       Trainer.Result r = trainer.fit(loader, null, new Trainer.TrainingState());
       if (r.stopReason() != null) Log.warn("a fold run stopped early: " + r.stopReason());
     }

@@ -390,8 +390,7 @@ final class TuneCommand extends TrainCommand {
     List<Double> curve = new ArrayList<>();
     boolean[] pruned = {false};
     try (DataLoader val = DataLoader.builder(validation).batchSize(256).shuffle(false).build();
-         DataLoader loader = DataLoader.builder(train).batchSize(c.batchSize()).seed(c.seed())
-             .augmentation(TrainingRun.augmentation(c, train)).build()) {
+         DataLoader loader = TrainingRun.trainingLoader(c, train, c.seed())) {
       List<Callback> callbacks = new ArrayList<>(List.of(new TerminateOnNaN(), new TerminateOnDivergence()));
       callbacks.add(new Callback() {
         @Override

@@ -161,13 +161,9 @@ public record Gallery(String id, String title, String caption, List<Gallery.Exam
     for (ConfidentLearning.Suspect s : errors.result().suspects()) {
       if (examples.size() == count) break;
       int i = s.index();
-      int[] shape = train.sampleShape();
-      float[] x = new float[train.sampleSize()];
-      train.read(i, x, 0);
-      int[] chw = shape.length == 3 ? shape : new int[] {1, shape.length == 2 ? shape[0] : 1, shape[shape.length - 1]};
       examples.add(new Example(originalIndex[i], s.givenLabel(), s.suggestedLabel(),
           probabilities[i][s.suggestedLabel()], s.givenProbability(),
-          train.source(i).orElse("training image #" + originalIndex[i]), chw, x));
+          train.source(i).orElse("training image #" + originalIndex[i]), chw(train), pixels(train, i)));
     }
     return new Gallery(Figures.LABEL_ERRORS, "Suspected label errors in the training set",
         String.format(Locale.ROOT, "The %d most suspect of the %d training images that confident learning flags"
@@ -287,12 +283,21 @@ public record Gallery(String id, String title, String caption, List<Gallery.Exam
 
   /** A cell that shows image i of {@code d} for what it is, with a note instead of a prediction. */
   private static Example plain(Dataset d, int i, int shownIndex, String fallbackSource, String note, boolean alert) {
-    int[] shape = d.sampleShape();
+    return new Example(shownIndex, d.label(i), d.label(i), Double.NaN, Double.NaN, d.source(i).orElse(fallbackSource),
+        chw(d), pixels(d, i), note, alert);
+  }
+
+  /** Image i's values. */
+  private static float[] pixels(Dataset d, int i) {
     float[] x = new float[d.sampleSize()];
     d.read(i, x, 0);
-    int[] chw = shape.length == 3 ? shape : new int[] {1, shape.length == 2 ? shape[0] : 1, shape[shape.length - 1]};
-    return new Example(shownIndex, d.label(i), d.label(i), Double.NaN, Double.NaN, d.source(i).orElse(fallbackSource),
-        chw, x, note, alert);
+    return x;
+  }
+
+  /** The dataset's sample shape as {@code [C, H, W]}: a [H, W] or flat sample is one grey channel. */
+  private static int[] chw(Dataset d) {
+    int[] shape = d.sampleShape();
+    return shape.length == 3 ? shape : new int[] {1, shape.length == 2 ? shape[0] : 1, shape[shape.length - 1]};
   }
 
   /** The images of class t predicted as p, most confident first (ties by index). */
@@ -303,12 +308,8 @@ public record Gallery(String id, String title, String caption, List<Gallery.Exam
   }
 
   private static Example example(Predictions p, Dataset images, int i) {
-    int[] shape = images.sampleShape();
-    float[] x = new float[images.sampleSize()];
-    images.read(i, x, 0);
-    int[] chw = shape.length == 3 ? shape : new int[] {1, shape.length == 2 ? shape[0] : 1, shape[shape.length - 1]};
     return new Example(i, p.labels()[i], p.predicted()[i], p.confidence()[i], Math.exp(-p.loss()[i]),
-        images.source(i).orElse(null), chw, x);
+        images.source(i).orElse(null), chw(images), pixels(images, i));
   }
 
   /** The predictions must be of these images: as many, with the same labels. */
