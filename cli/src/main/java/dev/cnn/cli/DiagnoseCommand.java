@@ -87,6 +87,12 @@ final class DiagnoseCommand implements Callable<Integer> {
       description = "Order of the suspects for --label-errors: self-confidence (default) or normalized-margin.")
   String rankBy;
 
+  @Option(names = "--filter-by", paramLabel = "FILTER",
+      description = "Which images --label-errors flags: confident-margin (default: as many as confident learning"
+      + " estimates are wrong, those whose given label trails another class most, in units of each class's typical"
+      + " confidence) or noise-rate (the paper's pruning, cell by cell of the estimated noise).")
+  String filterBy;
+
   /** Reliability-diagram bins over the confidence [0, 1]. */
   static final int CALIBRATION_BINS = 10;
 
@@ -103,7 +109,7 @@ final class DiagnoseCommand implements Callable<Integer> {
     Path reportDir = out != null ? out : run.resolve("report");
     RunDirectory.checkCreatable(reportDir, "--out " + reportDir);
 
-    ConfidentLearning.Ranking ranking = labelErrorOptions(files);
+    ConfidentLearning.Options labelErrorOptions = labelErrorOptions();
 
     ModelDir md = ModelDir.load(run);
     TrainingRun.RunData d = TrainingRun.RunData.of(c, md.classNames());
@@ -140,7 +146,7 @@ final class DiagnoseCommand implements Callable<Integer> {
       double[][] probs = LabelErrorSearch.outOfSample(c.withEpochs(e), d.train(), d.trainIndices(), k,
           run.resolve(LabelErrorSearch.DIR), stdout);
       ConfidentLearning.Result result = ConfidentLearning.find(probs, d.train().labels(), d.names().size(),
-          new ConfidentLearning.Options(ranking, ConfidentLearning.DEFAULT_MIN_KEPT_PER_CLASS, true));
+          labelErrorOptions);
       Path csv = run.resolve(LABEL_ERRORS_CSV);
       labelErrorResult = new LabelErrors(d.names(), d.train().size(), k, e, result, csv.toString());
       writeLabelErrors(csv, result, d, probs);
@@ -197,16 +203,18 @@ final class DiagnoseCommand implements Callable<Integer> {
   /** The suspected label errors, most suspect first. */
   static final String LABEL_ERRORS_CSV = "label_errors.csv";
 
-  /** Checks the --label-errors options; returns the ranking. */
-  private ConfidentLearning.Ranking labelErrorOptions(RunFiles files) {
+  /** Checks the --label-errors options; returns confident learning's options. */
+  private ConfidentLearning.Options labelErrorOptions() {
+    ConfidentLearning.Options options = ConfidentLearning.Options.defaults();
     if (!labelErrors) {
-      for (Object[] o : new Object[][] {{"--folds", folds}, {"--epochs", epochs}, {"--rank-by", rankBy}}) {
+      for (Object[] o : new Object[][] {{"--folds", folds}, {"--epochs", epochs}, {"--rank-by", rankBy},
+          {"--filter-by", filterBy}}) {
         if (o[1] != null) {
           throw new IllegalArgumentException(o[0] + " " + o[1] + " sets up the label-error search, which is off; add"
               + " --label-errors, or drop " + o[0]);
         }
       }
-      return ConfidentLearning.Ranking.SELF_CONFIDENCE;
+      return options;
     }
     if (epochs != null && epochs < 1) {
       throw new IllegalArgumentException("--epochs " + epochs + ": expected at least 1 epoch per fold run");
@@ -214,9 +222,23 @@ final class DiagnoseCommand implements Callable<Integer> {
     if (folds != null && folds < 2) {
       throw new IllegalArgumentException("--folds " + folds + ": expected 2 or more folds (5 is usual)");
     }
-    if (rankBy == null || rankBy.equals("self-confidence")) return ConfidentLearning.Ranking.SELF_CONFIDENCE;
-    if (rankBy.equals("normalized-margin")) return ConfidentLearning.Ranking.NORMALIZED_MARGIN;
-    throw new IllegalArgumentException("--rank-by " + rankBy + ": expected self-confidence or normalized-margin");
+    if (rankBy != null) {
+      options = options.withRanking(switch (rankBy) {
+        case "self-confidence" -> ConfidentLearning.Ranking.SELF_CONFIDENCE;
+        case "normalized-margin" -> ConfidentLearning.Ranking.NORMALIZED_MARGIN;
+        default -> throw new IllegalArgumentException("--rank-by " + rankBy
+            + ": expected self-confidence or normalized-margin");
+      });
+    }
+    if (filterBy != null) {
+      options = options.withFilter(switch (filterBy) {
+        case "confident-margin" -> ConfidentLearning.Filter.LOW_CONFIDENT_MARGIN;
+        case "noise-rate" -> ConfidentLearning.Filter.PRUNE_BY_NOISE_RATE;
+        default -> throw new IllegalArgumentException("--filter-by " + filterBy
+            + ": expected confident-margin or noise-rate");
+      });
+    }
+    return options;
   }
 
   /**

@@ -62,6 +62,7 @@ class LabelErrorsCommandTest {
     JsonNode d = new ObjectMapper().readTree(noisy.resolve("diagnosis.json").toFile());
     JsonNode le = d.get("label_errors");
     assertEquals(3, le.get("folds").asInt());
+    assertEquals("low-confident-margin", le.get("filter").asText());
     assertEquals(rows.size() - 1, le.get("flagged").asInt());
     assertEquals(8, le.get("noise_matrix").size(), "k x k noise matrix");
     boolean finding = false;
@@ -76,6 +77,15 @@ class LabelErrorsCommandTest {
     assertEquals(0, again.exitCode(), again.err());
     assertTrue(again.out().contains("fold 1 of 3: read"), "finished folds are read back: " + again.out());
     assertEquals(rows, csv(noisy.resolve(DiagnoseCommand.LABEL_ERRORS_CSV)), "the same suspects");
+
+    // The paper's filter over the same folds: read back, not trained again.
+    CnnTest.Run paper = CnnTest.run("diagnose", noisy.toString(), "--label-errors", "--folds", "3", "--epochs", "1",
+        "--filter-by", "noise-rate", "--threads", "2");
+    assertEquals(0, paper.exitCode(), paper.err());
+    assertTrue(paper.out().contains("fold 3 of 3: read"), paper.out());
+    assertEquals("prune-by-noise-rate", new ObjectMapper().readTree(noisy.resolve("diagnosis.json").toFile())
+        .get("label_errors").get("filter").asText());
+    CnnTest.run("diagnose", noisy.toString(), "--label-errors", "--folds", "3", "--epochs", "1", "--threads", "2");
 
     // Find, drop, retrain: the listed images are left out, and the run records which.
     Path cleaned = dir.resolve("cleaned");
@@ -103,6 +113,10 @@ class LabelErrorsCommandTest {
         "--folds 100000: expected 2 to ");
     assertMessage(CnnTest.run("diagnose", noisy.toString(), "--label-errors", "--rank-by", "luck"),
         "--rank-by luck: expected self-confidence or normalized-margin");
+    assertMessage(CnnTest.run("diagnose", noisy.toString(), "--label-errors", "--filter-by", "vibes"),
+        "--filter-by vibes: expected confident-margin or noise-rate");
+    assertMessage(CnnTest.run("diagnose", noisy.toString(), "--filter-by", "noise-rate"), "--filter-by noise-rate"
+        + " sets up the label-error search, which is off; add --label-errors");
     Path out = dir.resolve("never");
     assertMessage(CnnTest.run("train", "--exclude", dir.resolve("missing.csv").toString(), "--out", out.toString()),
         "missing.csv: no such file");

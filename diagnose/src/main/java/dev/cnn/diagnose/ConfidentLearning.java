@@ -29,12 +29,31 @@ import java.util.Locale;
  *       estimate of P(y~ = i, y* = j).
  *   <li><b>Noise matrix and prior.</b> P(y~ = i | y* = j) = Q[i][j] / sum_i' Q[i'][j], and the
  *       prior of the true labels is P(y* = j) = sum_i Q[i][j].
- *   <li><b>Pruning by noise rate.</b> Q says how many images labelled i are really of class j:
- *       about m_ij = round(n Q[i][j]). For each i != j the m_ij images of X_i with the largest
- *       margin p(x, j) - p(x, i) are flagged; each class keeps at least a minimum number of its
- *       images; an image whose predicted class argmax_j p(x, j) equals its given label is
- *       (by default) not flagged.
+ *   <li><b>Flagging</b>, one of two {@link Filter}s:
+ *       <ul>
+ *         <li>{@link Filter#LOW_CONFIDENT_MARGIN} (the default): Q estimates how many labels are
+ *             wrong in all, N = round(n (1 - sum_i Q[i][i])), the off-diagonal mass of C-hat.
+ *             The N images with the lowest confident margin
+ *             m(x) = p(x, y~) / t_y~ - max_{j != y~} p(x, j) / t_j are flagged: each probability
+ *             is measured in units of its class's threshold, so m(x) is the test of step 2
+ *             (p(x, j) / t_j &gt;= 1) made continuous, and a class the model is always unsure of
+ *             does not fill the list with its correctly labelled images.
+ *         <li>{@link Filter#PRUNE_BY_NOISE_RATE} (the paper's): Q says how many images labelled i
+ *             are really of class j, about m_ij = round(n Q[i][j]); for each i != j the m_ij
+ *             images of X_i with the largest margin p(x, j) - p(x, i) are flagged.
+ *       </ul>
+ *       Either way each class keeps at least a minimum number of its images, and an image whose
+ *       predicted class argmax_j p(x, j) equals its given label is (by default) not flagged.
  * </ol>
+ *
+ * <p><b>Why the default filter.</b> When labels are flipped uniformly at random, the model's
+ * probability of the given label falls as the chance that the label is wrong rises, so the N
+ * lowest self-confidences are already as good a choice of N images as any: what confident
+ * learning adds there is N. Per-cell quotas (pruning by noise rate) carry the estimation error of
+ * every cell of Q into the choice and lose precision to that global ranking; the confident
+ * margin is a global ranking too, so it ties with it (within a few images), and it wins when the
+ * flips go to look-alike classes or when classes differ in difficulty. Measured by {@code bench/label-errors-eval.sh}
+ * (flipped labels on the built-in shapes) and the planted-noise tests.
  *
  * The flagged images are ranked most suspect first (by self-confidence p(x, y~) or by normalised
  * margin p(x, y~) - max_{j != y~} p(x, j), ascending), and each comes with the class it most
@@ -61,6 +80,9 @@ public final class ConfidentLearning {
    */
   static final double THRESHOLD_SLACK = 1e-9;
 
+  /** The smallest threshold the confident margin divides by, so that it stays finite. */
+  static final double MIN_THRESHOLD = 1e-12;
+
   /**
    * How far a row of probabilities may sum from 1. Generous enough for float32 softmax outputs
    * over many classes, tight enough to catch logits or unnormalised scores passed by mistake.
@@ -76,6 +98,14 @@ public final class ConfidentLearning {
 
   private static final String WHO = "confident learning: ";
 
+  /** Which images are flagged, given the estimated joint Q (step 5 of the class comment). */
+  public enum Filter {
+    /** The N = round(n (1 - trace Q)) images with the lowest confident margin p(x, y~) / t_y~ - max_{j != y~} p(x, j) / t_j. */
+    LOW_CONFIDENT_MARGIN,
+    /** For each i != j, the round(n Q[i][j]) images labelled i with the largest p(x, j) - p(x, i). */
+    PRUNE_BY_NOISE_RATE
+  }
+
   /** The order of the flagged images, most suspect first. */
   public enum Ranking {
     /** By p(x, y~), the probability of the given label, ascending. */
@@ -87,15 +117,20 @@ public final class ConfidentLearning {
   /**
    * The choices of {@link #find}.
    *
+   * @param filter which images are flagged
    * @param ranking the order of the suspects
    * @param minKeptPerClass pruning never leaves a class with fewer than this many images labelled
    *     with it (a class with fewer to begin with loses none); 0 or more
    * @param keepAgreeingPredictions when true, an image whose predicted class (argmax of its row,
    *     lowest class on ties) equals its given label is never flagged
    */
-  public record Options(Ranking ranking, int minKeptPerClass, boolean keepAgreeingPredictions) {
+  public record Options(Filter filter, Ranking ranking, int minKeptPerClass, boolean keepAgreeingPredictions) {
     /** Checks the fields; the message names the field, what was expected and what was found. */
     public Options {
+      if (filter == null) {
+        throw new IllegalArgumentException(WHO + "Options.filter is null; expected LOW_CONFIDENT_MARGIN or "
+            + "PRUNE_BY_NOISE_RATE");
+      }
       if (ranking == null) {
         throw new IllegalArgumentException(WHO + "Options.ranking is null; expected "
             + "SELF_CONFIDENCE or NORMALIZED_MARGIN");
@@ -107,11 +142,22 @@ public final class ConfidentLearning {
     }
 
     /**
-     * Self-confidence ranking, at least {@value #DEFAULT_MIN_KEPT_PER_CLASS} image kept per class,
-     * agreeing predictions kept (never flagged).
+     * The lowest confident margins flagged, ranked by self-confidence, at least
+     * {@value #DEFAULT_MIN_KEPT_PER_CLASS} image kept per class, agreeing predictions kept (never
+     * flagged).
      */
     public static Options defaults() {
-      return new Options(Ranking.SELF_CONFIDENCE, DEFAULT_MIN_KEPT_PER_CLASS, true);
+      return new Options(Filter.LOW_CONFIDENT_MARGIN, Ranking.SELF_CONFIDENCE, DEFAULT_MIN_KEPT_PER_CLASS, true);
+    }
+
+    /** These options with another filter. */
+    public Options withFilter(Filter other) {
+      return new Options(other, ranking, minKeptPerClass, keepAgreeingPredictions);
+    }
+
+    /** These options with another ranking. */
+    public Options withRanking(Ranking other) {
+      return new Options(filter, other, minKeptPerClass, keepAgreeingPredictions);
     }
   }
 
@@ -140,9 +186,10 @@ public final class ConfidentLearning {
    * @param noiseMatrix P(y~ = i | y* = j), k x k, each column summing to 1
    * @param truePrior P(y* = j), length k, summing to 1
    * @param suspects the flagged images, most suspect first
+   * @param filter the filter that flagged them
    */
   public record Result(double[] thresholds, int[][] confidentJoint, double[][] calibratedJoint, double[][] joint,
-      double[][] noiseMatrix, double[] truePrior, List<Suspect> suspects) {
+      double[][] noiseMatrix, double[] truePrior, List<Suspect> suspects, Filter filter) {
     /** Copies every array and the list. */
     public Result {
       thresholds = thresholds.clone();
@@ -192,12 +239,12 @@ public final class ConfidentLearning {
 
   /**
    * Runs the five steps of the class comment: thresholds t_j, confident joint C, calibrated joint
-   * C-hat and joint Q, noise matrix and true prior, then pruning by noise rate and ranking.
+   * C-hat and joint Q, noise matrix and true prior, then the options' filter and ranking.
    *
    * @param probs n x k out-of-sample predicted probabilities, each row summing to 1
    * @param labels the n given labels, each in [0, k)
    * @param classes k, at least 2
-   * @param options ranking, minimum kept per class, whether agreeing predictions are kept
+   * @param options filter, ranking, minimum kept per class, whether agreeing predictions are kept
    * @throws IllegalArgumentException naming the first bad input
    */
   public static Result find(double[][] probs, int[] labels, int classes, Options options) {
@@ -209,9 +256,13 @@ public final class ConfidentLearning {
     int[][] confident = confidentJoint(probs, labels, thresholds);
     double[][] calibrated = calibrate(confident, classCounts(labels, classes));
     double[][] joint = normalise(calibrated);
-    int[] flagged = pruneByNoiseRate(probs, labels, joint, options);
+    int[] flagged = switch (options.filter()) {
+      case LOW_CONFIDENT_MARGIN -> lowestMargins(probs, labels, thresholds, estimatedErrors(calibrated), options);
+      case PRUNE_BY_NOISE_RATE -> pruneByNoiseRate(probs, labels, joint, options);
+    };
     List<Suspect> suspects = rank(probs, labels, flagged, options.ranking());
-    return new Result(thresholds, confident, calibrated, joint, noiseMatrix(joint), truePrior(joint), suspects);
+    return new Result(thresholds, confident, calibrated, joint, noiseMatrix(joint), truePrior(joint), suspects,
+        options.filter());
   }
 
   /**
@@ -342,7 +393,60 @@ public final class ConfidentLearning {
     return prior;
   }
 
-  // ---- step 5: pruning by noise rate ----
+  // ---- step 5: flagging ----
+
+  /**
+   * N = round(sum_{i != j} C-hat[i][j]), the number of wrong labels the calibrated joint implies
+   * (C-hat sums to n, so this is round(n (1 - trace Q))).
+   */
+  static int estimatedErrors(double[][] calibrated) {
+    double offDiagonal = 0;
+    for (int i = 0; i < calibrated.length; i++) {
+      for (int j = 0; j < calibrated.length; j++) if (i != j) offDiagonal += calibrated[i][j];
+    }
+    return (int) Math.round(offDiagonal);
+  }
+
+  /**
+   * The confident margin p[given] / t_given - max_{j != given} p[j] / t_j: how far, in units of
+   * each class's threshold, the given label trails (negative) or leads the best other class.
+   * A threshold below {@link #MIN_THRESHOLD} (a class whose images all got probability 0) is
+   * taken as that.
+   */
+  static double confidentMargin(double[] p, int given, double[] thresholds) {
+    double other = Double.NEGATIVE_INFINITY;
+    for (int j = 0; j < p.length; j++) {
+      if (j != given) other = Math.max(other, p[j] / Math.max(thresholds[j], MIN_THRESHOLD));
+    }
+    return p[given] / Math.max(thresholds[given], MIN_THRESHOLD) - other;
+  }
+
+  /**
+   * The flagged images of {@link Filter#LOW_CONFIDENT_MARGIN}, in increasing index order: images
+   * are taken by increasing confident margin (ties: lower index)
+   * until {@code count} are flagged, passing over an image whose class is down to
+   * minKeptPerClass unflagged images and, if {@code keepAgreeingPredictions}, an image whose
+   * predicted class is its given label.
+   */
+  static int[] lowestMargins(double[][] probs, int[] labels, double[] thresholds, int count, Options options) {
+    int[] unflagged = classCounts(labels, probs[0].length);
+    List<Integer> order = allImages(labels.length);
+    order.sort(Comparator.comparingDouble((Integer x) -> confidentMargin(probs[x], labels[x], thresholds))
+        .thenComparingInt(x -> x));
+    boolean[] flagged = new boolean[labels.length];
+    int taken = 0;
+    for (int x : order) {
+      if (taken == count) break;
+      if (unflagged[labels[x]] <= options.minKeptPerClass()) continue;
+      if (options.keepAgreeingPredictions() && argmax(probs[x]) == labels[x]) continue;
+      flagged[x] = true;
+      unflagged[labels[x]]--;
+      taken++;
+    }
+    List<Integer> result = new ArrayList<>();
+    for (int x = 0; x < labels.length; x++) if (flagged[x]) result.add(x);
+    return toArray(result);
+  }
 
   /**
    * The flagged images, in increasing index order. For each given label i: for each j != i, the

@@ -7,6 +7,7 @@ import dev.cnn.tensor.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * {@code diagnosis.json}: every finding with its id, severity, title, evidence, figure, advice and
@@ -65,6 +66,7 @@ public final class DiagnosisJson {
       le.put("training_images", labelErrors.trainImages());
       le.put("folds", labelErrors.folds());
       le.put("epochs", labelErrors.epochs());
+      le.put("filter", labelErrors.result().filter().name().toLowerCase(Locale.ROOT).replace('_', '-'));
       le.put("flagged", labelErrors.flagged());
       le.put("estimated_noise_rate", labelErrors.estimatedNoiseRate());
       le.set("classes", mapper.valueToTree(labelErrors.classNames()));

@@ -4,10 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cnn.diagnose.ConfidentLearning.Filter;
 import dev.cnn.diagnose.ConfidentLearning.Options;
 import dev.cnn.diagnose.ConfidentLearning.Ranking;
 import dev.cnn.diagnose.ConfidentLearning.Result;
 import dev.cnn.diagnose.ConfidentLearning.Suspect;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
@@ -49,8 +52,9 @@ class ConfidentLearningProperties {
   }
 
   private static Options options(Random rng) {
+    Filter filter = rng.nextBoolean() ? Filter.LOW_CONFIDENT_MARGIN : Filter.PRUNE_BY_NOISE_RATE;
     Ranking ranking = rng.nextBoolean() ? Ranking.SELF_CONFIDENCE : Ranking.NORMALIZED_MARGIN;
-    return new Options(ranking, rng.nextInt(3), rng.nextBoolean());
+    return new Options(filter, ranking, rng.nextInt(3), rng.nextBoolean());
   }
 
   @Property(tries = 200)
@@ -114,6 +118,38 @@ class ConfidentLearningProperties {
     }
   }
 
+  /**
+   * With nothing kept back (no minimum per class, agreeing predictions flaggable), the margin
+   * filter flags exactly the estimated number of images, and they are the ones with the lowest
+   * confident margins: checked against a sort of all images written out separately.
+   */
+  @Property(tries = 200)
+  void theMarginFilterFlagsTheEstimatedCountOfLowestMargins(@ForAll @IntRange(min = 2, max = 6) int k,
+      @ForAll @IntRange(min = 1, max = 60) int n, @ForAll long seed) {
+    Input in = Input.random(seed, n, k);
+    Result r = in.find(new Options(Filter.LOW_CONFIDENT_MARGIN, Ranking.SELF_CONFIDENCE, 0, false));
+    double offDiagonal = 0;
+    double[][] calibrated = r.calibratedJoint();
+    for (int i = 0; i < k; i++) for (int j = 0; j < k; j++) if (i != j) offDiagonal += calibrated[i][j];
+    int expectedCount = (int) Math.round(offDiagonal);
+    List<Integer> byMargin = new ArrayList<>();
+    for (int x = 0; x < n; x++) byMargin.add(x);
+    double[] t = r.thresholds();
+    byMargin.sort(Comparator.comparingDouble((Integer x) -> margin(in.probs()[x], in.labels()[x], t))
+        .thenComparingInt(x -> x));
+    Set<Integer> expected = new HashSet<>(byMargin.subList(0, expectedCount));
+    Set<Integer> flagged = new HashSet<>();
+    for (Suspect s : r.suspects()) flagged.add(s.index());
+    assertEquals(expected, flagged);
+  }
+
+  /** p[given] / t[given] - max over the other classes j of p[j] / t[j] (t floored at 1e-12). */
+  private static double margin(double[] p, int given, double[] t) {
+    double other = Double.NEGATIVE_INFINITY;
+    for (int j = 0; j < p.length; j++) if (j != given) other = Math.max(other, p[j] / Math.max(t[j], 1e-12));
+    return p[given] / Math.max(t[given], 1e-12) - other;
+  }
+
   @Property(tries = 200)
   void confidentNoiseFreeLabelsFlagNothing(@ForAll @IntRange(min = 2, max = 6) int k,
       @ForAll @IntRange(min = 1, max = 60) int n, @ForAll long seed) {
@@ -124,7 +160,7 @@ class ConfidentLearningProperties {
       labels[x] = rng.nextInt(k);
       probs[x][labels[x]] = 1;
     }
-    Options options = new Options(Ranking.SELF_CONFIDENCE, 0, rng.nextBoolean());
+    Options options = options(rng);
     Result r = ConfidentLearning.find(probs, labels, k, options);
     assertEquals(List.of(), r.suspects());
     double[][] noise = r.noiseMatrix();

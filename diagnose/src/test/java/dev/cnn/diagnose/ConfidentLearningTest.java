@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cnn.diagnose.ConfidentLearning.Filter;
 import dev.cnn.diagnose.ConfidentLearning.Options;
 import dev.cnn.diagnose.ConfidentLearning.Ranking;
 import dev.cnn.diagnose.ConfidentLearning.Result;
@@ -18,6 +19,8 @@ import java.util.Locale;
 import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** Confident learning on a hand-computed example, on planted label noise, and its input checks. */
 class ConfidentLearningTest {
@@ -71,12 +74,65 @@ class ConfidentLearningTest {
     assertArrayEquals(new double[] {8.0 / 30, 10.0 / 30, 12.0 / 30}, r.truePrior(), EPS);
     assertMatrixEquals(new double[][] {{1, 0.4, 0}, {0, 0.6, 0.25}, {0, 0, 0.75}}, r.noiseMatrix());
 
-    // m_01 = round(10 * 4/30) = 1: the largest margin p(x, 1) - p(x, 0) in class 0 is x3's (0.5).
-    // m_12 = round(10 * 0.1) = 1: the largest margin p(x, 2) - p(x, 1) in class 1 is x6's (0.7).
-    // Every other off-diagonal m_ij is 0. Neither x3 nor x6 is predicted as its given label.
+    // Low confident margin (the default): N = round(4/3 + 1) = 2 wrong labels. Confident margins
+    // p(x, y~) / t_y~ - max_{j != y~} p(x, j) / t_j: x3 0.2 / 0.55 - 0.7 / 0.5333 = -0.949,
+    // x6 0.1 / 0.5333 - 0.8 / 0.7167 = -0.929, x2 0.45 / 0.55 - 0.45 / 0.5333 = -0.026 (but a tie,
+    // predicted as its label 0, so kept), every other image positive. Flagged: x3 and x6.
     // Self-confidence: x6 0.1 < x3 0.2, so x6 is first.
-    List<Suspect> s = r.suspects();
-    assertEquals(List.of(new Suspect(6, 1, 2, 0.10, 0.10, 1), new Suspect(3, 0, 1, 0.20, 0.20, 2)), s);
+    assertEquals(2, ConfidentLearning.estimatedErrors(r.calibratedJoint()));
+    List<Suspect> expected = List.of(new Suspect(6, 1, 2, 0.10, 0.10, 1), new Suspect(3, 0, 1, 0.20, 0.20, 2));
+    assertEquals(expected, r.suspects());
+
+    // Prune by noise rate: m_01 = round(10 * 4/30) = 1: the largest margin p(x, 1) - p(x, 0) in
+    // class 0 is x3's (0.5). m_12 = round(10 * 0.1) = 1: the largest margin p(x, 2) - p(x, 1) in
+    // class 1 is x6's (0.7). Every other off-diagonal m_ij is 0. Neither x3 nor x6 is predicted as
+    // its given label. The same two suspects.
+    Options noiseRate = Options.defaults().withFilter(Filter.PRUNE_BY_NOISE_RATE);
+    assertEquals(expected, ConfidentLearning.find(PROBS, LABELS, 3, noiseRate).suspects());
+  }
+
+  @Test
+  void theLowestMarginsAreFlaggedUpToTheEstimatedCount() {
+    // thresholds 1, so confident margins are plain margins p(x, y~) - p(x, other): x0 0.1 - 0.9 = -0.8, x1 0.3 - 0.7 = -0.4, x2 0.2 - 0.8 = -0.6,
+    // x3 0.6 - 0.4 = 0.2 (agrees), x4 0.5 - 0.5 = 0 (a tie: predicted 0, its label, so it agrees);
+    // class 1: x5 0.9 - 0.1 = 0.8 (agrees), x6 0.25 - 0.75 = -0.5.
+    // Increasing: x0 (-0.8), x2 (-0.6), x6 (-0.5), x1 (-0.4), x4 (0), x3 (0.2), x5 (0.8).
+    double[][] probs = {{0.1, 0.9}, {0.3, 0.7}, {0.2, 0.8}, {0.6, 0.4}, {0.5, 0.5}, {0.1, 0.9}, {0.75, 0.25}};
+    int[] labels = {0, 0, 0, 0, 0, 1, 1};
+    Options defaults = Options.defaults();
+    double[] ONES = {1, 1};
+    assertArrayEquals(new int[] {0, 2}, ConfidentLearning.lowestMargins(probs, labels, ONES, 2, defaults));
+    assertArrayEquals(new int[] {0, 1, 2, 6}, ConfidentLearning.lowestMargins(probs, labels, ONES, 4, defaults));
+    assertArrayEquals(new int[] {0, 1, 2, 6}, ConfidentLearning.lowestMargins(probs, labels, ONES, 7, defaults),
+        "agreeing predictions are passed over");
+    Options flagAgreeing = new Options(Filter.LOW_CONFIDENT_MARGIN, Ranking.SELF_CONFIDENCE, 1, false);
+    assertArrayEquals(new int[] {0, 1, 2, 4, 6}, ConfidentLearning.lowestMargins(probs, labels, ONES, 5, flagAgreeing));
+    // class 1 has two images: with at least 1 kept it loses one (x6), with 2 kept none
+    Options keepTwo = new Options(Filter.LOW_CONFIDENT_MARGIN, Ranking.SELF_CONFIDENCE, 2, true);
+    assertArrayEquals(new int[] {0, 1, 2}, ConfidentLearning.lowestMargins(probs, labels, ONES, 4, keepTwo));
+    Options keepFour = new Options(Filter.LOW_CONFIDENT_MARGIN, Ranking.SELF_CONFIDENCE, 4, true);
+    assertArrayEquals(new int[] {0}, ConfidentLearning.lowestMargins(probs, labels, ONES, 4, keepFour),
+        "class 0 (five images) keeps four");
+    assertArrayEquals(new int[0], ConfidentLearning.lowestMargins(probs, labels, ONES, 0, defaults));
+  }
+
+  @Test
+  void theConfidentMarginMeasuresEachProbabilityInUnitsOfItsClassThreshold() {
+    double[] t = {0.5, 0.8, 0.25};
+    // 0.4 / 0.5 - max(0.4 / 0.8, 0.2 / 0.25) = 0.8 - 0.8 = 0
+    assertEquals(0, ConfidentLearning.confidentMargin(new double[] {0.4, 0.4, 0.2}, 0, t), EPS);
+    // 0.4 / 0.8 - max(0.4 / 0.5, 0.2 / 0.25) = 0.5 - 0.8
+    assertEquals(-0.3, ConfidentLearning.confidentMargin(new double[] {0.4, 0.4, 0.2}, 1, t), EPS);
+    // a threshold of 0 counts as 1e-12, so the result stays finite
+    double m = ConfidentLearning.confidentMargin(new double[] {0.5, 0.5, 0}, 0, new double[] {0.5, 0, 0.5});
+    assertEquals(1 - 0.5 / 1e-12, m, 1);
+  }
+
+  @Test
+  void theEstimatedCountIsTheRoundedOffDiagonalOfTheCalibratedJoint() {
+    assertEquals(0, ConfidentLearning.estimatedErrors(new double[][] {{3, 0}, {0, 4}}));
+    assertEquals(2, ConfidentLearning.estimatedErrors(new double[][] {{3, 1.2}, {0.4, 4}}), "1.6 rounds up");
+    assertEquals(1, ConfidentLearning.estimatedErrors(new double[][] {{3, 1.2}, {0.2, 4}}), "1.4 rounds down");
   }
 
   @Test
@@ -142,7 +198,7 @@ class ConfidentLearningTest {
 
   @Test
   void findUsesTheRankingOfItsOptions() {
-    Options margin = new Options(Ranking.NORMALIZED_MARGIN, 1, true);
+    Options margin = new Options(Filter.LOW_CONFIDENT_MARGIN, Ranking.NORMALIZED_MARGIN, 1, true);
     List<Suspect> s = ConfidentLearning.find(PROBS, LABELS, 3, margin).suspects();
     // x6: 0.1 - 0.8 = -0.7; x3: 0.2 - 0.7 = -0.5
     assertEquals(List.of(6, 3), s.stream().map(Suspect::index).toList());
@@ -180,13 +236,13 @@ class ConfidentLearningTest {
     int[] labels = {0, 0, 1, 1};
     double[][] joint = {{0.25, 0.25}, {0, 0.5}};
     assertArrayEquals(new int[0], ConfidentLearning.pruneByNoiseRate(probs, labels, joint, Options.defaults()));
-    Options flagAgreeing = new Options(Ranking.SELF_CONFIDENCE, 1, false);
+    Options flagAgreeing = new Options(Filter.PRUNE_BY_NOISE_RATE, Ranking.SELF_CONFIDENCE, 1, false);
     assertArrayEquals(new int[] {1}, ConfidentLearning.pruneByNoiseRate(probs, labels, joint, flagAgreeing));
   }
 
   private static int[] prune(double[][] probs, int[] labels, double[][] joint, int minKept) {
-    return ConfidentLearning.pruneByNoiseRate(probs, labels, joint, new Options(Ranking.SELF_CONFIDENCE, minKept,
-        true));
+    return ConfidentLearning.pruneByNoiseRate(probs, labels, joint, new Options(Filter.PRUNE_BY_NOISE_RATE,
+        Ranking.SELF_CONFIDENCE, minKept, true));
   }
 
   // ---- planted noise ----
@@ -234,18 +290,19 @@ class ConfidentLearningTest {
     return (double) Arrays.stream(flagged).filter(truth::contains).count() / truth.size();
   }
 
-  @Test
-  void findsPlantedLabelNoiseAtLeastAsPreciselyAsTheLowestSelfConfidence() {
+  @ParameterizedTest
+  @EnumSource(Filter.class)
+  void findsPlantedLabelNoiseAtLeastAsPreciselyAsTheLowestSelfConfidence(Filter filter) {
     Planted p = planted(2021, 3000, 5);
-    Result r = ConfidentLearning.find(p.probs(), p.labels(), 5);
+    Result r = ConfidentLearning.find(p.probs(), p.labels(), 5, Options.defaults().withFilter(filter));
     int[] flagged = r.suspects().stream().mapToInt(Suspect::index).toArray();
     double precision = precision(flagged, p.flipped()), recall = recall(flagged, p.flipped());
     int[] baseline = ConfidentLearning.lowestSelfConfidence(p.probs(), p.labels(), flagged.length);
     double baselinePrecision = precision(baseline, p.flipped());
-    String summary = String.format(Locale.ROOT, "%d flagged of %d planted: precision %.3f, recall %.3f; "
-        + "lowest self-confidence precision %.3f", flagged.length, p.flipped().size(), precision, recall,
+    String summary = String.format(Locale.ROOT, "%s: %d flagged of %d planted: precision %.3f, recall %.3f; "
+        + "lowest self-confidence precision %.3f", filter, flagged.length, p.flipped().size(), precision, recall,
         baselinePrecision);
-    System.out.println(summary); // with seed 2021: 286 flagged of 300, precision 1 for both, recall 0.953
+    System.out.println(summary);
     assertTrue(precision >= 0.9, summary);
     assertTrue(recall >= 0.8, summary);
     assertTrue(precision >= baselinePrecision, summary);
@@ -261,8 +318,9 @@ class ConfidentLearningTest {
    * mislabelled images of the easy classes, which the lowest self-confidence flags wrongly and
    * the per-class thresholds of confident learning do not.
    */
-  @Test
-  void perClassThresholdsBeatTheLowestSelfConfidenceWhenClassesDifferInDifficulty() {
+  @ParameterizedTest
+  @EnumSource(Filter.class)
+  void perClassThresholdsBeatTheLowestSelfConfidenceWhenClassesDifferInDifficulty(Filter filter) {
     int n = 3000, k = 5;
     double[] meanConfidence = {0.45, 0.6, 0.75, 0.9, 0.95};
     Random rng = new Random(7);
@@ -283,12 +341,13 @@ class ConfidentLearningTest {
         probs[x][j] = j == t ? onTrue : j == next ? 0.7 * (1 - onTrue) + 0.3 * spread : 0.3 * spread;
       }
     }
-    int[] flagged = ConfidentLearning.find(probs, labels, k).suspects().stream().mapToInt(Suspect::index).toArray();
+    int[] flagged = ConfidentLearning.find(probs, labels, k, Options.defaults().withFilter(filter)).suspects()
+        .stream().mapToInt(Suspect::index).toArray();
     int[] baseline = ConfidentLearning.lowestSelfConfidence(probs, labels, flagged.length);
-    String summary = String.format(Locale.ROOT, "%d flagged of %d planted: precision %.3f, recall %.3f; "
-        + "lowest self-confidence precision %.3f", flagged.length, flipped.size(), precision(flagged, flipped),
-        recall(flagged, flipped), precision(baseline, flipped));
-    System.out.println(summary); // with seed 7: 278 flagged of 287, precision 0.892 and 0.802, recall 0.864
+    String summary = String.format(Locale.ROOT, "%s: %d flagged of %d planted: precision %.3f, recall %.3f; "
+        + "lowest self-confidence precision %.3f", filter, flagged.length, flipped.size(),
+        precision(flagged, flipped), recall(flagged, flipped), precision(baseline, flipped));
+    System.out.println(summary);
     assertTrue(precision(flagged, flipped) >= precision(baseline, flipped) + 0.05, summary);
     assertTrue(recall(flagged, flipped) >= 0.8, summary);
   }
@@ -334,11 +393,13 @@ class ConfidentLearningTest {
 
   @Test
   void badOptionsAreNamed() {
+    assertMessage("confident learning: Options.filter is null; expected LOW_CONFIDENT_MARGIN or "
+        + "PRUNE_BY_NOISE_RATE", () -> new Options(null, Ranking.SELF_CONFIDENCE, 1, true));
     assertMessage("confident learning: Options.ranking is null; expected SELF_CONFIDENCE or NORMALIZED_MARGIN",
-        () -> new Options(null, 1, true));
+        () -> new Options(Filter.LOW_CONFIDENT_MARGIN, null, 1, true));
     assertMessage("confident learning: Options.minKeptPerClass = -1; expected 0 or more (the fewest images each "
-        + "class keeps)", () -> new Options(Ranking.SELF_CONFIDENCE, -1, true));
-    assertEquals(new Options(Ranking.SELF_CONFIDENCE, 1, true), Options.defaults());
+        + "class keeps)", () -> new Options(Filter.LOW_CONFIDENT_MARGIN, Ranking.SELF_CONFIDENCE, -1, true));
+    assertEquals(new Options(Filter.LOW_CONFIDENT_MARGIN, Ranking.SELF_CONFIDENCE, 1, true), Options.defaults());
   }
 
   @Test
