@@ -43,12 +43,38 @@ public final class Sequential {
   private final List<Layer> layers;
   private final List<String> names;
   private final List<int[]> outputShapes;
+  /** The order the layers run in when no one observes them: {@link #runOrder}. */
+  private final int[] runOrder;
 
   private Sequential(int[] inputShape, List<Layer> layers, List<String> names, List<int[]> outputShapes) {
     this.inputShape = inputShape;
     this.layers = layers;
     this.names = names;
     this.outputShapes = outputShapes;
+    this.runOrder = runOrder(layers);
+  }
+
+  /**
+   * The layers' indices in the order forward runs them: their own order, except that a ReLU
+   * followed by a max pool runs after it. Max pooling commutes with ReLU,
+   * {@code max_w max(x, 0) = max(max_w x, 0)} over each window w (padding never wins), so the
+   * output is the same, and so is every gradient: the pool sends a window's gradient to its
+   * largest input, which is the ReLU's largest input too, and where that is at most 0 ReLU's
+   * gradient is 0 either way. Pooled first, the ReLU and its backward touch a quarter of the
+   * elements (2 x 2 pooling): FashionNet's two ReLU passes over [N, 32, 28, 28] and
+   * [N, 64, 14, 14] shrink fourfold.
+   */
+  static int[] runOrder(List<Layer> layers) {
+    int[] order = new int[layers.size()];
+    for (int i = 0; i < order.length; i++) order[i] = i;
+    for (int i = 0; i + 1 < order.length; i++) {
+      if (layers.get(i).type() == LayerType.RELU && layers.get(i + 1).type() == LayerType.MAX_POOL2D) {
+        order[i] = i + 1;
+        order[i + 1] = i;
+        i++;
+      }
+    }
+    return order;
   }
 
   /** A builder for a model whose samples have this shape ({@code [C, H, W]} or {@code [features]}). */
@@ -67,7 +93,9 @@ public final class Sequential {
 
   /**
    * As {@link #forward(Variable, Mode)}, handing each layer's output to an observer as it is made
-   * (layer index and output): what diagnostics use to look inside, e.g. at ReLU outputs.
+   * (layer index and output): what diagnostics use to look inside, e.g. at ReLU outputs. Observed,
+   * the layers run strictly in their order; unobserved, a ReLU before a max pool runs after it
+   * (the same result and gradients, less work: {@link #runOrder}).
    *
    * @param observer called once per layer in order, or null
    */
@@ -80,7 +108,8 @@ public final class Sequential {
     }
     if (mode == null) throw new IllegalArgumentException("Sequential.forward: mode is null; expected Mode.TRAIN or Mode.EVAL");
     Variable h = x;
-    for (int i = 0; i < layers.size(); i++) {
+    for (int step = 0; step < layers.size(); step++) {
+      int i = observer == null ? runOrder[step] : step;
       Variable in = h;
       // Without a graph (inference), nothing but this loop refers to a hidden activation borrowed
       // from a Workspace scope: not the model's input, not a view of it, not when observed. Such an

@@ -224,4 +224,40 @@ class SequentialTest {
           name);
     }
   }
+
+  /**
+   * A ReLU before a max pool runs after it when no observer watches (Sequential.runOrder): the
+   * output, the input gradient and every parameter gradient are bit-identical to the strict order
+   * (forced here by an observer). The input is quantised to a few values, so windows tie, hold
+   * exact zeros and are wholly negative; the second pool has padding and overlapping windows.
+   */
+  @Test
+  void reluBeforeMaxPoolRunsAfterItWithIdenticalResultsAndGradients() {
+    Sequential m = Sequential.builder(2, 8, 8).add(new ReLU()).add(MaxPool2d.of(2))
+        .add(Conv2d.builder(2, 3).kernel(3).padding(1).build()).add(new ReLU()).add(MaxPool2d.of(3, 2, 1))
+        .add(new Flatten()).add(Dense.of(3 * 2 * 2, 4)).build(7);
+    assertArrayEquals(new int[] {1, 0, 2, 4, 3, 5, 6}, Sequential.runOrder(m.layers()));
+    Tensor x = Tensor.uniform(new Rng(11), DType.FLOAT32, -1, 1, 6, 2, 8, 8);
+    for (int i = 0; i < x.size(); i++) x.setFlat(i, Math.round(x.getFlat(i) * 2) / 2f); // -1, -0.5, 0, 0.5, 1
+    Map<String, float[]> grads = new java.util.HashMap<>();
+    float[][] outputs = new float[2][], inputGrads = new float[2][];
+    for (int run = 0; run < 2; run++) {
+      for (Variable p : m.parameters().values()) p.zeroGrad();
+      Variable in = Variable.leaf(x, true);
+      Variable y = run == 0 ? m.forward(in, Mode.TRAIN) : m.forward(in, Mode.TRAIN, (h, i) -> {});
+      y.mul(y).sum().backward();
+      outputs[run] = y.value().floatData().clone();
+      inputGrads[run] = in.grad().floatData().clone();
+      for (Map.Entry<String, Variable> e : m.parameters().entrySet()) {
+        float[] g = e.getValue().grad().floatData().clone();
+        if (run == 0) grads.put(e.getKey(), g);
+        else assertArrayEquals(grads.get(e.getKey()), g, e.getKey());
+      }
+    }
+    assertArrayEquals(outputs[1], outputs[0]);
+    assertArrayEquals(inputGrads[1], inputGrads[0]);
+    long zeros = 0;
+    for (float g : inputGrads[0]) if (g == 0) zeros++;
+    assertTrue(zeros > 0 && zeros < inputGrads[0].length, "some gradients are cut by pool or ReLU: " + zeros);
+  }
 }
