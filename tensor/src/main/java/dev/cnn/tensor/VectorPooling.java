@@ -1,7 +1,6 @@
 package dev.cnn.tensor;
 
-import static jdk.incubator.vector.VectorOperators.EQ;
-import static jdk.incubator.vector.VectorOperators.GT;
+import static jdk.incubator.vector.VectorOperators.LE;
 import static jdk.incubator.vector.VectorOperators.NE;
 
 import jdk.incubator.vector.FloatVector;
@@ -137,16 +136,19 @@ final class VectorPooling implements PoolingKernel {
           FloatVector d = u0.rearrange(odd).blend(u1.rearrange(odd), high);
           FloatVector ia = twoL.add(row + 2 * ow); // the index of a, as a float
           FloatVector m = a, best = ia;
-          // The reference's test max == max && !(v <= max), as v > max || (v is NaN && max is not).
-          VectorMask<Float> take = b.compare(GT, m).or(b.compare(NE, b).and(m.compare(EQ, m)));
-          m = m.blend(b, take);
-          best = best.blend(ia.add(1), take);
-          take = c.compare(GT, m).or(c.compare(NE, c).and(m.compare(EQ, m)));
-          m = m.blend(c, take);
-          best = best.blend(ia.add(w), take);
-          take = d.compare(GT, m).or(d.compare(NE, d).and(m.compare(EQ, m)));
-          m = m.blend(d, take);
-          best = best.blend(ia.add(w + 1), take);
+          // The reference takes v when max == max && !(v <= max); its negation, "keep the
+          // maximum", is v <= max || max != max: two compares and an or per tap. (Three compares,
+          // an or and an and per tap made C2 on JDK 17 give up intrinsifying the last blend at
+          // 256 bits: boxed vectors, 5.5 MB of garbage per FashionNet step.)
+          VectorMask<Float> keep = b.compare(LE, m).or(m.compare(NE, m));
+          m = b.blend(m, keep);
+          best = ia.add(1).blend(best, keep);
+          keep = c.compare(LE, m).or(m.compare(NE, m));
+          m = c.blend(m, keep);
+          best = ia.add(w).blend(best, keep);
+          keep = d.compare(LE, m).or(m.compare(NE, m));
+          m = d.blend(m, keep);
+          best = ia.add(w + 1).blend(best, keep);
           best.intoArray(sc, 0);
           if (narrow) {
             m.intoArray(sc, len);
@@ -190,9 +192,9 @@ final class VectorPooling implements PoolingKernel {
           FloatVector b = t0.rearrange(odd).blend(t1.rearrange(odd), high);
           FloatVector c = u0.rearrange(even).blend(u1.rearrange(even), high);
           FloatVector d = u0.rearrange(odd).blend(u1.rearrange(odd), high);
-          m = m.blend(b, b.compare(GT, m).or(b.compare(NE, b).and(m.compare(EQ, m))));
-          m = m.blend(c, c.compare(GT, m).or(c.compare(NE, c).and(m.compare(EQ, m))));
-          m = m.blend(d, d.compare(GT, m).or(d.compare(NE, d).and(m.compare(EQ, m))));
+          m = b.blend(m, b.compare(LE, m).or(m.compare(NE, m))); // keep the maximum: see max2x2
+          m = c.blend(m, c.compare(LE, m).or(m.compare(NE, m)));
+          m = d.blend(m, d.compare(LE, m).or(m.compare(NE, m)));
           if (narrow) {
             m.intoArray(sc, len);
             System.arraycopy(sc, len, y, out, wOut);
