@@ -52,8 +52,9 @@ import java.util.Locale;
  * learning adds there is N. Per-cell quotas (pruning by noise rate) carry the estimation error of
  * every cell of Q into the choice and lose precision to that global ranking; the confident
  * margin is a global ranking too, so it ties with it (within a few images), and it wins when the
- * flips go to look-alike classes or when classes differ in difficulty. Measured by {@code bench/label-errors-eval.sh}
- * (flipped labels on the built-in shapes) and the planted-noise tests.
+ * flips go to look-alike classes or when classes differ in difficulty. Measured by
+ * {@code bench/label-errors-eval.sh} (flipped labels on the built-in shapes) and the planted-noise
+ * tests.
  *
  * The flagged images are ranked most suspect first (by self-confidence p(x, y~) or by normalised
  * margin p(x, y~) - max_{j != y~} p(x, j), ascending), and each comes with the class it most
@@ -100,7 +101,10 @@ public final class ConfidentLearning {
 
   /** Which images are flagged, given the estimated joint Q (step 5 of the class comment). */
   public enum Filter {
-    /** The N = round(n (1 - trace Q)) images with the lowest confident margin p(x, y~) / t_y~ - max_{j != y~} p(x, j) / t_j. */
+    /**
+     * The N = round(n (1 - trace Q)) images with the lowest confident margin
+     * p(x, y~) / t_y~ - max_{j != y~} p(x, j) / t_j.
+     */
     LOW_CONFIDENT_MARGIN,
     /** For each i != j, the round(n Q[i][j]) images labelled i with the largest p(x, j) - p(x, i). */
     PRUNE_BY_NOISE_RATE
@@ -423,10 +427,9 @@ public final class ConfidentLearning {
 
   /**
    * The flagged images of {@link Filter#LOW_CONFIDENT_MARGIN}, in increasing index order: images
-   * are taken by increasing confident margin (ties: lower index)
-   * until {@code count} are flagged, passing over an image whose class is down to
-   * minKeptPerClass unflagged images and, if {@code keepAgreeingPredictions}, an image whose
-   * predicted class is its given label.
+   * are taken by increasing confident margin (ties: lower index) until {@code count} are flagged,
+   * passing over an image whose class is down to minKeptPerClass unflagged images and, if
+   * {@code keepAgreeingPredictions}, an image whose predicted class is its given label.
    */
   static int[] lowestMargins(double[][] probs, int[] labels, double[] thresholds, int count, Options options) {
     int[] unflagged = classCounts(labels, probs[0].length);
