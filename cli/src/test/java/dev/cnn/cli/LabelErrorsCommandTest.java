@@ -85,7 +85,10 @@ class LabelErrorsCommandTest {
     assertTrue(paper.out().contains("fold 3 of 3: read"), paper.out());
     assertEquals("prune-by-noise-rate", new ObjectMapper().readTree(noisy.resolve("diagnosis.json").toFile())
         .get("label_errors").get("filter").asText());
-    CnnTest.run("diagnose", noisy.toString(), "--label-errors", "--folds", "3", "--epochs", "1", "--threads", "2");
+    CnnTest.Run back = CnnTest.run("diagnose", noisy.toString(), "--label-errors", "--folds", "3", "--epochs", "1",
+        "--threads", "2");
+    assertEquals(0, back.exitCode(), back.err());
+    assertEquals(rows, csv(noisy.resolve(DiagnoseCommand.LABEL_ERRORS_CSV)), "the default filter's suspects again");
 
     // Find, drop, retrain: the listed images are left out, and the run records which.
     Path cleaned = dir.resolve("cleaned");

@@ -433,9 +433,10 @@ public final class ConfidentLearning {
    */
   static int[] lowestMargins(double[][] probs, int[] labels, double[] thresholds, int count, Options options) {
     int[] unflagged = classCounts(labels, probs[0].length);
+    double[] margin = new double[labels.length];
+    for (int x = 0; x < labels.length; x++) margin[x] = confidentMargin(probs[x], labels[x], thresholds);
     List<Integer> order = allImages(labels.length);
-    order.sort(Comparator.comparingDouble((Integer x) -> confidentMargin(probs[x], labels[x], thresholds))
-        .thenComparingInt(x -> x));
+    order.sort(Comparator.comparingDouble((Integer x) -> margin[x]).thenComparingInt(x -> x));
     boolean[] flagged = new boolean[labels.length];
     int taken = 0;
     for (int x : order) {
