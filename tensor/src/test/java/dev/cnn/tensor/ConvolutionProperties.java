@@ -1,5 +1,6 @@
 package dev.cnn.tensor;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import net.jqwik.api.Arbitraries;
@@ -148,6 +149,60 @@ class ConvolutionProperties {
       op.accept(k, out);
       NaiveConv.assertClose(k.getClass().getSimpleName() + " " + name + " " + g, expected, out, terms);
     }
+  }
+
+  /**
+   * Geometries with {@link GemmConv#CHANNELS_LAST_MIN} to 40 input channels per group (multiples of
+   * every vector width and not), where the weight gradient takes the channels-last path: batch
+   * 1-3, 1-4 output channels per group, 1-2 groups, images 1-9, kernels 1-4, stride 1-3, padding
+   * 0-2, dilation 1-2.
+   */
+  @Provide
+  Arbitrary<Case> manyChannelCases() {
+    Arbitrary<int[]> sizes = Combinators.combine(
+            Arbitraries.integers().between(1, 3), Arbitraries.integers().between(GemmConv.CHANNELS_LAST_MIN, 40),
+            Arbitraries.integers().between(1, 4), Arbitraries.integers().between(1, 2),
+            Arbitraries.integers().between(1, 9), Arbitraries.integers().between(1, 9),
+            Arbitraries.integers().between(1, 4), Arbitraries.integers().between(1, 4))
+        .as((n, ci, co, g, h, w, kh, kw) -> new int[] {n, ci, co, g, h, w, kh, kw});
+    Arbitrary<Conv2dSpec> specs = Combinators.combine(
+            Arbitraries.integers().between(1, 3), Arbitraries.integers().between(1, 3),
+            Arbitraries.integers().between(0, 2), Arbitraries.integers().between(0, 2),
+            Arbitraries.integers().between(1, 2), Arbitraries.integers().between(1, 2))
+        .as((sh, sw, ph, pw, dh, dw) -> new Conv2dSpec(sh, sw, ph, pw, dh, dw, 1));
+    return Combinators.combine(sizes, specs, Arbitraries.longs())
+        .as((s, sp, seed) -> {
+          int h = Math.max(s[4], sp.dilationH() * (s[6] - 1) + 1 - 2 * sp.padH());
+          int w = Math.max(s[5], sp.dilationW() * (s[7] - 1) + 1 - 2 * sp.padW());
+          return new Case(s[0], s[1], s[2], s[3], h, w, s[6], s[7],
+              new Conv2dSpec(sp.strideH(), sp.strideW(), sp.padH(), sp.padW(), sp.dilationH(), sp.dilationW(), s[3]),
+              seed);
+        });
+  }
+
+  /**
+   * The channels-last weight gradient against the naive sums, and bit for bit against the
+   * channels-first one: each dw element sums the same products in the same order (the GEMM's k
+   * blocks depend on k alone), overwriting and accumulating.
+   */
+  @Property(tries = 60)
+  void channelsLastWeightGradientEqualsChannelsFirst(@ForAll("manyChannelCases") Case c) {
+    Assume.that(c.valid());
+    Conv2dGeometry g = c.geometry();
+    Rng rng = new Rng(c.seed());
+    float[] x = NaiveConv.uniform(rng, Shapes.size(g.inputShape()));
+    float[] dy = NaiveConv.uniform(rng, Shapes.size(g.outputShape()));
+    float[] last = new float[Shapes.size(g.weightShape())], first = new float[last.length];
+    GemmConv.backwardWeightChannelsLast(g, x, dy, last, false);
+    GemmConv.backwardWeightChannelsFirst(g, x, dy, first, false);
+    NaiveConv.assertClose("channels-last backwardWeight " + g, NaiveConv.backwardWeight(g, x, dy), last,
+        (long) g.n() * g.hOut() * g.wOut() + 2);
+    assertArrayEquals(first, last, "channels-last vs channels-first " + g);
+    float[] start = NaiveConv.uniform(rng, last.length);
+    float[] lastAcc = start.clone(), firstAcc = start.clone();
+    GemmConv.backwardWeightChannelsLast(g, x, dy, lastAcc, true);
+    GemmConv.backwardWeightChannelsFirst(g, x, dy, firstAcc, true);
+    assertArrayEquals(firstAcc, lastAcc, "accumulating, channels-last vs channels-first " + g);
   }
 
   /**
