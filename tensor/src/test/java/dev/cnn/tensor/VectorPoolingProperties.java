@@ -14,8 +14,8 @@ import net.jqwik.api.constraints.IntRange;
  * loop ({@link ScalarPooling#maxPlane}), bit for bit, indices included (and without indices, the
  * maxima alone): 2x2 windows with stride 2 on
  * planes 2-40 pixels wide (rows narrower than a vector, exactly one vector, and with a partial last
- * run), several planes in one array (the narrow path reads past a plane's end, and falls back at
- * the array's end), with values drawn to make ties, signed zeros, infinities and NaNs common.
+ * run), several planes in one array, computed last plane first (the narrow path reads past a
+ * plane's end and falls back at the array's end; it must never store past a plane's outputs), with values drawn to make ties, signed zeros, infinities and NaNs common.
  * Other window shapes must go to the reference unchanged.
  */
 class VectorPoolingProperties {
@@ -48,7 +48,7 @@ class VectorPoolingProperties {
     for (VectorPooling v : VECTORS) {
       float[] got = new float[outs];
       int[] gotIdx = new int[outs];
-      for (int p = 0; p < planes; p++) {
+      for (int p = planes - 1; p >= 0; p--) { // last plane first: a store past a plane's outputs shows
         v.maxPlane(x, p * h * w, h, w, s, hOut, wOut, got, gotIdx, p * hOut * wOut);
       }
       String what = v + " on " + planes + " planes " + h + "x" + w + " with " + s;
@@ -58,7 +58,7 @@ class VectorPoolingProperties {
       }
       // Without indices (inference): the same maxima, bit for bit.
       float[] values = new float[outs];
-      for (int p = 0; p < planes; p++) {
+      for (int p = planes - 1; p >= 0; p--) {
         v.maxPlane(x, p * h * w, h, w, s, hOut, wOut, values, null, p * hOut * wOut);
       }
       for (int i = 0; i < outs; i++) {
