@@ -23,7 +23,8 @@ Problems (both non-convex, both with several parameter tensors or elements):
 
 Every optimiser option is exercised: SGD momentum, dampening, Nesterov, weight decay; Adam
 betas, eps, coupled weight decay, amsgrad; AdamW (decoupled) with the same; RMSprop alpha, eps,
-momentum, centered, weight decay. PyTorch's single-tensor (foreach=False) code path is used,
+momentum, centered, weight decay; and, for each, weight decay with the one-dimensional parameters
+in a group of their own without it (the engine's decayBiasAndNorm(false)). PyTorch's single-tensor (foreach=False) code path is used,
 which is the one its documentation writes out as the algorithm.
 
 CosineAnnealingLR is recorded only up to T_max: beyond it PyTorch's rate rises again (it is a
@@ -106,6 +107,16 @@ CONFIGS = [
     ("rmsprop_weight_decay", "rmsprop", {"weight_decay": 0.1}, {"mlp": 0.01, "rosenbrock": 0.001}),
     ("rmsprop_centered_momentum_weight_decay", "rmsprop",
      {"centered": True, "momentum": 0.5, "weight_decay": 0.1, "alpha": 0.95}, {"mlp": 0.01, "rosenbrock": 0.001}),
+    # decay_bias_and_norm False: two parameter groups, the one-dimensional parameters (b1, b2; all
+    # of Rosenbrock's x) with weight_decay 0
+    ("sgd_momentum_weight_decay_not_on_bias", "sgd", {"momentum": 0.9, "weight_decay": 0.1, "decay_bias_and_norm": False},
+     {"mlp": 0.1, "rosenbrock": 1e-4}),
+    ("adam_weight_decay_not_on_bias", "adam", {"weight_decay": 0.1, "decay_bias_and_norm": False},
+     {"mlp": 0.01, "rosenbrock": 0.01}),
+    ("adamw_weight_decay_not_on_bias", "adamw", {"weight_decay": 0.5, "decay_bias_and_norm": False},
+     {"mlp": 0.02, "rosenbrock": 0.02}),
+    ("rmsprop_weight_decay_not_on_bias", "rmsprop", {"weight_decay": 0.1, "decay_bias_and_norm": False},
+     {"mlp": 0.01, "rosenbrock": 0.001}),
 ]
 # Cases whose learning rate changes after step 10 (to this fraction of the first rate).
 LR_CHANGE = {"sgd_momentum": 0.5, "adamw_weight_decay": 0.25, "rmsprop_centered": 2.0, "adam": 0.1}
@@ -115,6 +126,9 @@ def make_optimizer(kind, params, lr, options):
     opts = dict(options)
     if "betas" in opts:
         opts["betas"] = tuple(opts["betas"])
+    if not opts.pop("decay_bias_and_norm", True):
+        params = [{"params": [p for p in params if p.dim() > 1]},
+                  {"params": [p for p in params if p.dim() == 1], "weight_decay": 0.0}]
     if kind == "sgd":
         return torch.optim.SGD(params, lr=lr, foreach=False, **opts)
     if kind == "adam":

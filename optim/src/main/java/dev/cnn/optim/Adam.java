@@ -29,7 +29,7 @@ public final class Adam extends Optimizer {
   private final boolean amsgrad;
 
   private Adam(Map<String, Variable> params, Builder b) {
-    super(Builder.name(b.decoupled), params, b.lr);
+    super(Builder.name(b.decoupled), params, b.lr, b.decayBiasAndNorm);
     this.beta1 = b.beta1;
     this.beta2 = b.beta2;
     this.eps = b.eps;
@@ -60,6 +60,7 @@ public final class Adam extends Optimizer {
     h.put("beta2", beta2);
     h.put("eps", eps);
     h.put("weight_decay", weightDecay);
+    putDecayGroups(h);
     h.put("amsgrad", amsgrad);
     return h;
   }
@@ -71,6 +72,7 @@ public final class Adam extends Optimizer {
 
   @Override
   protected Rule rule(String name, int size, long t) {
+    double weightDecay = weightDecayOf(name, this.weightDecay);
     double lr = learningRate();
     double[] m = buffer(name, "exp_avg", size), v = buffer(name, "exp_avg_sq", size);
     double[] vMax = amsgrad ? buffer(name, "max_exp_avg_sq", size) : null;
@@ -99,6 +101,7 @@ public final class Adam extends Optimizer {
     private double beta2 = 0.999;
     private double eps = 1e-8;
     private double weightDecay;
+    private boolean decayBiasAndNorm = true;
     private boolean amsgrad;
 
     private Builder(double lr, boolean decoupled) {
@@ -125,6 +128,15 @@ public final class Adam extends Optimizer {
 
     public Builder weightDecay(double wd) {
       this.weightDecay = Hyper.nonNegative(name(decoupled), "weight decay", wd);
+      return this;
+    }
+
+    /**
+     * Whether weight decay applies to one-dimensional parameters too (biases, batch-norm scales and
+     * shifts): true by default, as in PyTorch; false exempts them, the usual practice.
+     */
+    public Builder decayBiasAndNorm(boolean on) {
+      this.decayBiasAndNorm = on;
       return this;
     }
 

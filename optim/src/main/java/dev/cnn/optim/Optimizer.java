@@ -28,6 +28,8 @@ public abstract sealed class Optimizer permits Sgd, Adam, RmsProp {
   private final String label;
   private final List<String> names;
   private final List<Variable> params;
+  /** Parameters weight decay leaves alone: the one-dimensional ones when biases and norms are exempt. */
+  private final java.util.Set<String> noDecay;
   /** Per parameter: its values and its gradient in double, reused from step to step. */
   private final double[][] xScratch, gScratch;
   private final Map<String, double[]> state = new LinkedHashMap<>();
@@ -39,15 +41,51 @@ public abstract sealed class Optimizer permits Sgd, Adam, RmsProp {
    * @param parameters by name, in a fixed order (model.parameters())
    */
   protected Optimizer(String label, Map<String, Variable> parameters, double lr) {
+    this(label, parameters, lr, true);
+  }
+
+  /**
+   * @param decayBiasAndNorm false: weight decay skips every one-dimensional parameter (biases,
+   *     batch-norm scales and shifts), the usual practice; true: it applies to all, as PyTorch's
+   *     optimisers do unless given parameter groups
+   */
+  protected Optimizer(String label, Map<String, Variable> parameters, double lr, boolean decayBiasAndNorm) {
     this.label = label;
     if (parameters == null || parameters.isEmpty()) {
       throw new IllegalArgumentException(label + ": no parameters to optimise; pass model.parameters()");
     }
     this.names = List.copyOf(parameters.keySet());
     this.params = List.copyOf(parameters.values());
+    java.util.Set<String> exempt = new java.util.LinkedHashSet<>();
+    if (!decayBiasAndNorm) parameters.forEach((name, p) -> {
+      if (p.value().rank() == 1) exempt.add(name);
+    });
+    this.noDecay = java.util.Collections.unmodifiableSet(exempt);
     this.xScratch = new double[params.size()][];
     this.gScratch = new double[params.size()][];
     setLearningRate(lr);
+  }
+
+  /**
+   * The weight decay for parameter {@code name}: {@code weightDecay}, or 0 for a one-dimensional
+   * parameter when biases and norms are exempt.
+   */
+  protected final double weightDecayOf(String name, double weightDecay) {
+    return noDecay.contains(name) ? 0 : weightDecay;
+  }
+
+  /** The parameters weight decay leaves alone (empty unless biases and norms are exempt). */
+  public final java.util.Set<String> exemptFromWeightDecay() {
+    return noDecay;
+  }
+
+  /**
+   * Adds {@code "decay_bias_and_norm": false} to a subclass's {@link #hyperparameters()} when
+   * biases and norms are exempt (absent otherwise, so that checkpoints from before the option
+   * still resume).
+   */
+  protected final void putDecayGroups(Map<String, Object> h) {
+    if (!noDecay.isEmpty()) h.put("decay_bias_and_norm", false);
   }
 
   /** The learning rate in force (schedules change it between epochs). */

@@ -26,7 +26,7 @@ public final class RmsProp extends Optimizer {
   private final double weightDecay;
 
   private RmsProp(Map<String, Variable> params, Builder b) {
-    super("RMSprop", params, b.lr);
+    super("RMSprop", params, b.lr, b.decayBiasAndNorm);
     this.alpha = b.alpha;
     this.eps = b.eps;
     this.momentum = b.momentum;
@@ -46,6 +46,7 @@ public final class RmsProp extends Optimizer {
     h.put("momentum", momentum);
     h.put("centered", centered);
     h.put("weight_decay", weightDecay);
+    putDecayGroups(h);
     return h;
   }
 
@@ -56,6 +57,7 @@ public final class RmsProp extends Optimizer {
 
   @Override
   protected Rule rule(String name, int size, long t) {
+    double weightDecay = weightDecayOf(name, this.weightDecay);
     double lr = learningRate();
     double[] s = buffer(name, "square_avg", size);
     double[] a = centered ? buffer(name, "grad_avg", size) : null;
@@ -89,6 +91,7 @@ public final class RmsProp extends Optimizer {
     private double momentum;
     private boolean centered;
     private double weightDecay;
+    private boolean decayBiasAndNorm = true;
 
     private Builder(double lr) {
       this.lr = Hyper.nonNegative("RMSprop", "learning rate", lr);
@@ -118,6 +121,15 @@ public final class RmsProp extends Optimizer {
 
     public Builder weightDecay(double wd) {
       this.weightDecay = Hyper.nonNegative("RMSprop", "weight decay", wd);
+      return this;
+    }
+
+    /**
+     * Whether weight decay applies to one-dimensional parameters too (biases, batch-norm scales and
+     * shifts): true by default, as in PyTorch; false exempts them, the usual practice.
+     */
+    public Builder decayBiasAndNorm(boolean on) {
+      this.decayBiasAndNorm = on;
       return this;
     }
 

@@ -24,7 +24,7 @@ public final class Sgd extends Optimizer {
   private final double weightDecay;
 
   private Sgd(Map<String, Variable> params, Builder b) {
-    super("SGD", params, b.lr);
+    super("SGD", params, b.lr, b.decayBiasAndNorm);
     this.momentum = b.momentum;
     this.dampening = b.dampening;
     this.nesterov = b.nesterov;
@@ -43,6 +43,7 @@ public final class Sgd extends Optimizer {
     h.put("dampening", dampening);
     h.put("nesterov", nesterov);
     h.put("weight_decay", weightDecay);
+    putDecayGroups(h);
     return h;
   }
 
@@ -53,6 +54,7 @@ public final class Sgd extends Optimizer {
 
   @Override
   protected Rule rule(String name, int size, long t) {
+    double weightDecay = weightDecayOf(name, this.weightDecay);
     double lr = learningRate();
     boolean first = momentum != 0 && !hasBuffer(name, "momentum_buffer");
     double[] b = momentum != 0 ? buffer(name, "momentum_buffer", size) : null;
@@ -75,6 +77,7 @@ public final class Sgd extends Optimizer {
     private double dampening;
     private boolean nesterov;
     private double weightDecay;
+    private boolean decayBiasAndNorm = true;
 
     private Builder(double lr) {
       this.lr = Hyper.nonNegative("SGD", "learning rate", lr);
@@ -100,6 +103,15 @@ public final class Sgd extends Optimizer {
     /** L2 penalty coefficient (added to the gradient), >= 0. */
     public Builder weightDecay(double wd) {
       this.weightDecay = Hyper.nonNegative("SGD", "weight decay", wd);
+      return this;
+    }
+
+    /**
+     * Whether weight decay applies to one-dimensional parameters too (biases, batch-norm scales and
+     * shifts): true by default, as in PyTorch; false exempts them, the usual practice.
+     */
+    public Builder decayBiasAndNorm(boolean on) {
+      this.decayBiasAndNorm = on;
       return this;
     }
 

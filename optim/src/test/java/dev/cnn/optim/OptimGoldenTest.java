@@ -200,34 +200,37 @@ class OptimGoldenTest {
     Optimizer opt;
     switch (kind) {
       case "sgd": {
-        known = Set.of("momentum", "dampening", "nesterov", "weight_decay");
+        known = Set.of("momentum", "dampening", "nesterov", "weight_decay", "decay_bias_and_norm");
         Sgd.Builder b = Sgd.builder(lr);
         if (o.has("momentum")) b.momentum(o.get("momentum").asDouble());
         if (o.has("dampening")) b.dampening(o.get("dampening").asDouble());
         if (o.has("nesterov")) b.nesterov(o.get("nesterov").asBoolean());
         if (o.has("weight_decay")) b.weightDecay(o.get("weight_decay").asDouble());
+        if (o.has("decay_bias_and_norm")) b.decayBiasAndNorm(o.get("decay_bias_and_norm").asBoolean());
         opt = b.build(params);
         break;
       }
       case "adam":
       case "adamw": {
-        known = Set.of("betas", "eps", "weight_decay", "amsgrad");
+        known = Set.of("betas", "eps", "weight_decay", "amsgrad", "decay_bias_and_norm");
         Adam.Builder b = kind.equals("adam") ? Adam.adam(lr) : Adam.adamW(lr);
         if (o.has("betas")) b.betas(o.get("betas").get(0).asDouble(), o.get("betas").get(1).asDouble());
         if (o.has("eps")) b.eps(o.get("eps").asDouble());
         if (o.has("weight_decay")) b.weightDecay(o.get("weight_decay").asDouble());
         if (o.has("amsgrad")) b.amsgrad(o.get("amsgrad").asBoolean());
+        if (o.has("decay_bias_and_norm")) b.decayBiasAndNorm(o.get("decay_bias_and_norm").asBoolean());
         opt = b.build(params);
         break;
       }
       case "rmsprop": {
-        known = Set.of("alpha", "eps", "momentum", "centered", "weight_decay");
+        known = Set.of("alpha", "eps", "momentum", "centered", "weight_decay", "decay_bias_and_norm");
         RmsProp.Builder b = RmsProp.builder(lr);
         if (o.has("alpha")) b.alpha(o.get("alpha").asDouble());
         if (o.has("eps")) b.eps(o.get("eps").asDouble());
         if (o.has("momentum")) b.momentum(o.get("momentum").asDouble());
         if (o.has("centered")) b.centered(o.get("centered").asBoolean());
         if (o.has("weight_decay")) b.weightDecay(o.get("weight_decay").asDouble());
+        if (o.has("decay_bias_and_norm")) b.decayBiasAndNorm(o.get("decay_bias_and_norm").asBoolean());
         opt = b.build(params);
         break;
       }

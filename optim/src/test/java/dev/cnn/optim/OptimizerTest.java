@@ -46,6 +46,38 @@ class OptimizerTest {
     }
   }
 
+  /**
+   * decayBiasAndNorm(false): with a zero gradient, weight decay alone moves a parameter, so each
+   * optimiser must shrink the matrix and leave the vector (a bias) exactly as it was; with the
+   * default, both shrink. The exemption is a hyperparameter a checkpoint records.
+   */
+  @Test
+  void decayBiasAndNormFalseExemptsOneDimensionalParameters() {
+    List<Function<Boolean, Function<Map<String, Variable>, Optimizer>>> kinds = List.of(
+        on -> p -> Sgd.builder(0.1).weightDecay(0.1).decayBiasAndNorm(on).build(p),
+        on -> p -> Adam.adam(0.1).weightDecay(0.1).decayBiasAndNorm(on).build(p),
+        on -> p -> Adam.adamW(0.1).weightDecay(0.1).decayBiasAndNorm(on).build(p),
+        on -> p -> RmsProp.builder(0.1).weightDecay(0.1).decayBiasAndNorm(on).build(p));
+    for (Function<Boolean, Function<Map<String, Variable>, Optimizer>> kind : kinds) {
+      for (boolean decayAll : new boolean[] {true, false}) {
+        Variable w = Variable.parameter(Tensor.of(new double[] {1, -2, 3, 4}, 2, 2), "w");
+        Variable b = Variable.parameter(Tensor.of(new double[] {0.5, -0.5}, 2), "b");
+        Map<String, Variable> params = new LinkedHashMap<>();
+        params.put("0.weight", w);
+        params.put("0.bias", b);
+        Optimizer opt = kind.apply(decayAll).apply(params);
+        setGrad(w, Tensor.zeros(DType.FLOAT64, 2, 2));
+        setGrad(b, Tensor.zeros(DType.FLOAT64, 2));
+        opt.step();
+        String what = opt + (decayAll ? " decaying all" : " exempting biases and norms");
+        assertTrue(Math.abs(w.value().getFlat(0)) < 1, what + ": the matrix decays");
+        assertEquals(!decayAll, b.value().getFlat(0) == 0.5 && b.value().getFlat(1) == -0.5, what + ": the bias");
+        assertEquals(decayAll ? java.util.Set.of() : java.util.Set.of("0.bias"), opt.exemptFromWeightDecay(), what);
+        assertEquals(decayAll ? null : Boolean.FALSE, opt.hyperparameters().get("decay_bias_and_norm"), what);
+      }
+    }
+  }
+
   @Test
   void parametersWithoutAGradientAreLeftAlone() {
     for (Function<Map<String, Variable>, Optimizer> make : ALL) {
