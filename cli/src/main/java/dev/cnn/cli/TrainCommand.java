@@ -86,6 +86,38 @@ class TrainCommand implements Callable<Integer> {
           + " warmup:EPOCHS, (e.g. warmup:2,cosine). Default: constant.")
   String lrSchedule;
 
+  @Option(names = "--no-decay-on-bias-and-norm",
+      description = "Exempt biases and batch-norm scales and shifts (every one-dimensional parameter) from"
+          + " --weight-decay, the usual practice (default: decay every parameter, as PyTorch).")
+  Boolean noDecayOnBiasAndNorm;
+
+  @Option(names = "--loss", paramLabel = "NAME",
+      description = "cross-entropy or focal (Lin et al., 2017: down-weights the examples the model already gets"
+          + " right; --class-weights become its alpha). Default: cross-entropy.")
+  String loss;
+
+  @Option(names = "--focal-gamma", paramLabel = "G",
+      description = "Focal loss's gamma >= 0 (default 2; 0 gives cross-entropy). Only with --loss focal.")
+  Double focalGamma;
+
+  @Option(names = "--label-smoothing", paramLabel = "EPS",
+      description = "Cross-entropy against (1 - EPS) * one-hot + EPS / classes, EPS in [0, 1) (default 0).")
+  Double labelSmoothing;
+
+  @Option(names = "--clip-norm", paramLabel = "X",
+      description = "Clip the gradients' global L2 norm to X before every step (default: no clipping).")
+  Double clipNorm;
+
+  @Option(names = "--reduce-lr-on-plateau", paramLabel = "PATIENCE[,FACTOR]",
+      description = "Multiply the learning rate by FACTOR in (0, 1) (default 0.1) when --monitor has not improved"
+          + " for PATIENCE epochs (Keras' ReduceLROnPlateau).")
+  String reduceLrOnPlateau;
+
+  @Option(names = "--min-delta", paramLabel = "D",
+      description = "The least change of --monitor that counts as an improvement, for --early-stopping and"
+          + " --reduce-lr-on-plateau (default 0).")
+  Double minDelta;
+
   @Option(names = "--class-weights", paramLabel = "SPEC",
       description = "none, balanced (n / (classes * count)), or LABEL=W,... by class index or name. Default: none.")
   String classWeights;
@@ -128,8 +160,8 @@ class TrainCommand implements Callable<Integer> {
   Integer earlyStopping;
 
   @Option(names = "--monitor", paramLabel = "METRIC",
-      description = "What --early-stopping watches: val_loss (default; val_accuracy with the fashion presets),"
-          + " val_accuracy, loss or accuracy.")
+      description = "What --early-stopping and --reduce-lr-on-plateau watch: val_loss (default; val_accuracy with"
+          + " the fashion presets), val_accuracy, loss or accuracy.")
   String monitor;
 
   @Option(names = "--seed", paramLabel = "N", description = "Seed of every random choice (default 42).")

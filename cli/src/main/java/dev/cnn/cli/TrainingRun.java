@@ -13,7 +13,9 @@ import dev.cnn.diagnose.DiagnosisJson;
 import dev.cnn.diagnose.Finding;
 import dev.cnn.diagnose.RunEvidence;
 import dev.cnn.layers.Architectures;
+import dev.cnn.layers.ClassificationLoss;
 import dev.cnn.layers.CrossEntropyLoss;
+import dev.cnn.layers.FocalLoss;
 import dev.cnn.layers.Sequential;
 import dev.cnn.layers.io.ModelFiles;
 import dev.cnn.optim.Adam;
@@ -30,6 +32,7 @@ import dev.cnn.optim.LrSchedule;
 import dev.cnn.optim.Metric;
 import dev.cnn.optim.Optimizer;
 import dev.cnn.optim.Progress;
+import dev.cnn.optim.ReduceLrOnPlateau;
 import dev.cnn.optim.RmsProp;
 import dev.cnn.optim.Sgd;
 import dev.cnn.optim.TerminateOnDivergence;
@@ -73,7 +76,8 @@ final class TrainingRun {
       boolean oversample, String subsample, String augment, double valSplit, int earlyStopping, Metric monitor,
       long seed, int threads, Path out, Path resume, boolean diagnostics, int limitTrain, int limitTest,
       boolean overwrite, boolean defaultOut, double labelNoise, String labelNoiseKind, String excludeFile,
-      List<Integer> excluded, String study, double dropout) {
+      List<Integer> excluded, String study, double dropout, String loss, double focalGamma, double labelSmoothing,
+      double clipNorm, String reduceLrOnPlateau, double minDelta, boolean decayBiasAndNorm) {
 
     /**
      * The configuration a command line asks for. With {@code --resume DIR}, every option not given
@@ -116,6 +120,7 @@ final class TrainingRun {
       String excludeFile = o.exclude != null ? o.exclude.toAbsolutePath().normalize().toString()
           : s.string("exclude") == null ? "" : s.string("exclude");
       List<Integer> excluded = o.exclude != null ? ExcludeList.read(o.exclude) : s.integers("excluded");
+      String plateau = first(o.reduceLrOnPlateau, s.string("reduce_lr_on_plateau"), "").trim();
       Config c = new Config(p == null ? "" : p.name(), dataset, dataDir, first(o.imageSize, s.integer("image_size"), 0),
           model, epochs, first(o.batchSize, s.integer("batch_size"), 64), optimizer, first(o.lr, s.number("lr"), 1e-3),
           first(o.momentum, s.number("momentum"), 0.0), weightDecay,
@@ -128,7 +133,11 @@ final class TrainingRun {
           first(o.labelNoiseKind, s.string("label_noise_kind"), "uniform").toLowerCase(Locale.ROOT), excludeFile,
           excluded, o.study != null ? o.study.toAbsolutePath().normalize().toString()
               : s.string("study") == null ? "" : s.string("study"),
-          first(o.dropout, s.number("dropout"), -1.0));
+          first(o.dropout, s.number("dropout"), -1.0),
+          first(o.loss, s.string("loss"), "cross-entropy").trim().toLowerCase(Locale.ROOT),
+          first(o.focalGamma, s.number("focal_gamma"), 2.0), first(o.labelSmoothing, s.number("label_smoothing"), 0.0),
+          first(o.clipNorm, s.number("clip_norm"), 0.0), plateau, first(o.minDelta, s.number("min_delta"), 0.0),
+          !first(o.noDecayOnBiasAndNorm, s.bool("no_decay_on_bias_and_norm"), false));
       c.check(o);
       if (s != Saved.NONE) c.checkSameAs(s.values);
       return c;
@@ -198,13 +207,38 @@ final class TrainingRun {
             .toArray(String[]::new)), "TRAIN[,TEST] with counts >= 1");
       }
       if (earlyStopping < 0) throw bad("--early-stopping", earlyStopping, "a patience in epochs >= 0");
-      if (given.monitor != null && earlyStopping == 0) {
-        throw new IllegalArgumentException("--monitor " + monitor.key() + " is what --early-stopping watches, and there"
-            + " is no early stopping; add --early-stopping PATIENCE, or drop --monitor");
+      Plateau plateau = plateau(reduceLrOnPlateau); // parses, or says what is wrong
+      boolean watching = earlyStopping > 0 || plateau != null;
+      if (given.monitor != null && !watching) {
+        throw new IllegalArgumentException("--monitor " + monitor.key() + " is what --early-stopping and"
+            + " --reduce-lr-on-plateau watch, and neither is on; add one of them, or drop --monitor");
       }
-      if (monitor.needsValidation() && earlyStopping > 0 && valSplit == 0) {
+      if (monitor.needsValidation() && watching && valSplit == 0) {
         throw new IllegalArgumentException("--monitor " + monitor.key() + " needs validation data: add --val-split"
             + " (e.g. 0.1), or monitor loss or accuracy");
+      }
+      if (!(minDelta >= 0) || Double.isInfinite(minDelta)) throw bad("--min-delta", minDelta, "a finite value >= 0");
+      if (given.minDelta != null && !watching) {
+        throw new IllegalArgumentException("--min-delta " + minDelta + " is the least improvement --early-stopping and"
+            + " --reduce-lr-on-plateau count, and neither is on; add one of them, or drop --min-delta");
+      }
+      if (!List.of("cross-entropy", "focal").contains(loss)) throw bad("--loss", loss, "cross-entropy or focal");
+      if (!(focalGamma >= 0) || Double.isInfinite(focalGamma)) throw bad("--focal-gamma", focalGamma, "a finite value >= 0");
+      if (given.focalGamma != null && !loss.equals("focal")) {
+        throw new IllegalArgumentException("--focal-gamma " + focalGamma + " is focal loss's exponent, and the loss is "
+            + loss + "; add --loss focal, or drop --focal-gamma");
+      }
+      if (!(labelSmoothing >= 0 && labelSmoothing < 1)) throw bad("--label-smoothing", labelSmoothing, "a value in [0, 1)");
+      if (labelSmoothing > 0 && loss.equals("focal")) {
+        throw new IllegalArgumentException("--label-smoothing " + labelSmoothing + " smooths cross-entropy's targets;"
+            + " focal loss has none: use --loss cross-entropy, or drop --label-smoothing");
+      }
+      if (given.clipNorm != null && !(clipNorm > 0 && clipNorm < Double.POSITIVE_INFINITY)) {
+        throw bad("--clip-norm", clipNorm, "a finite norm > 0");
+      }
+      if (!decayBiasAndNorm && weightDecay == 0) {
+        throw new IllegalArgumentException("--no-decay-on-bias-and-norm exempts parameters from weight decay, and"
+            + " --weight-decay is 0 (" + optimizer + "'s default); add --weight-decay X, or drop the flag");
       }
       if (!(labelNoise >= 0 && labelNoise < 1)) throw bad("--label-noise", labelNoise, "a fraction in [0, 1)");
       if (!List.of("uniform", "pairs").contains(labelNoiseKind)) {
@@ -272,6 +306,14 @@ final class TrainingRun {
       m.put("excluded", excluded);
       m.put("study", study);
       m.put("dropout", dropout < 0 ? null : dropout);
+      m.put("loss", loss);
+      m.put("focal_gamma", loss.equals("focal") ? focalGamma : null);
+      m.put("label_smoothing", labelSmoothing);
+      m.put("clip_norm", clipNorm > 0 ? clipNorm : null);
+      Plateau plateau = plateau(reduceLrOnPlateau);
+      m.put("reduce_lr_on_plateau", plateau == null ? null : plateau.toString());
+      m.put("min_delta", minDelta);
+      m.put("no_decay_on_bias_and_norm", !decayBiasAndNorm);
       return m;
     }
 
@@ -293,8 +335,41 @@ final class TrainingRun {
       return new Config(preset, dataset, dataDir, imageSize, model, epochs, batchSize, optimizer, lr, momentum,
           weightDecay, lrSchedule, classWeights, oversample, subsample, augment, valSplit, earlyStopping, monitor, seed,
           threads, out, resume, diagnostics, limitTrain, limitTest, overwrite, defaultOut, labelNoise, labelNoiseKind,
-          excludeFile, excluded, study, dropout);
+          excludeFile, excluded, study, dropout, loss, focalGamma, labelSmoothing, clipNorm, reduceLrOnPlateau,
+          minDelta, decayBiasAndNorm);
     }
+  }
+
+  /**
+   * {@code --reduce-lr-on-plateau PATIENCE[,FACTOR]}: after PATIENCE epochs without an improvement
+   * of --monitor (by more than --min-delta), the learning rate is multiplied by FACTOR.
+   */
+  record Plateau(int patience, double factor) {
+    static final double DEFAULT_FACTOR = 0.1;
+
+    @Override
+    public String toString() {
+      return patience + "," + factor;
+    }
+  }
+
+  /** The parsed {@code --reduce-lr-on-plateau} text, or null when it is empty (off). */
+  static Plateau plateau(String spec) {
+    if (spec == null || spec.isBlank()) return null;
+    String[] parts = spec.trim().split(",", -1);
+    String expected = "PATIENCE[,FACTOR] with an integer PATIENCE >= 1 (epochs) and FACTOR in (0, 1) (default "
+        + Plateau.DEFAULT_FACTOR + "), e.g. 3 or 3,0.5";
+    if (parts.length > 2) throw bad("--reduce-lr-on-plateau", spec, expected);
+    int patience;
+    double factor = Plateau.DEFAULT_FACTOR;
+    try {
+      patience = Integer.parseInt(parts[0].trim());
+      if (parts.length == 2) factor = Double.parseDouble(parts[1].trim());
+    } catch (NumberFormatException e) {
+      throw bad("--reduce-lr-on-plateau", spec, expected);
+    }
+    if (patience < 1 || !(factor > 0 && factor < 1)) throw bad("--reduce-lr-on-plateau", spec, expected);
+    return new Plateau(patience, factor);
   }
 
   /** The options saved in a run's run.json (empty for a new run), read by key. */
@@ -410,7 +485,7 @@ final class TrainingRun {
 
     Sequential model = resumed != null ? resumed.model() : newModel(c, train, classes, c.seed());
     RunChecks.model(c, model, train, classes, sampler == null ? train.size() : sampler.samplesPerEpoch());
-    CrossEntropyLoss loss = loss(c, train, names);
+    ClassificationLoss loss = loss(c, train, names);
     Optimizer optimizer = optimizer(c, model);
     Augmentation augmentation = augmentation(c, train);
 
@@ -433,11 +508,10 @@ final class TrainingRun {
     TerminateOnDivergence divergence = new TerminateOnDivergence();
     // A checkpoint from before this callback existed has no state for it: resume such a run without it.
     if (resumed == null || resumed.callbackStates().containsKey(divergence.stateKey())) callbacks.add(divergence);
-    EarlyStopping early = null;
-    if (c.earlyStopping() > 0) {
-      early = EarlyStopping.on(c.monitor()).patience(c.earlyStopping()).restoreBestWeights(true).build();
-      callbacks.add(early);
-    }
+    List<Callback> watching = monitors(c);
+    callbacks.addAll(watching);
+    EarlyStopping early = watching.stream().filter(EarlyStopping.class::isInstance).map(EarlyStopping.class::cast)
+        .findFirst().orElse(null);
     callbacks.add(new CheckpointCallback(c.out().resolve(CHECKPOINT), Map.of("config", resumableConfig(c))));
     callbacks.add(new HistoryWriter(c.out()));
     Trainer.TrainingState state = new Trainer.TrainingState();
@@ -446,9 +520,8 @@ final class TrainingRun {
       state = resumed.trainingState();
       out.println("resuming " + c.resume() + " after epoch " + resumed.epochsDone() + " of " + c.epochs());
     }
-    Trainer trainer = Trainer.builder(model, loss, optimizer).epochs(c.epochs()).schedule(schedule(c))
-        .callbacks(callbacks.toArray(new Callback[0])).progress(Progress.auto()).diagnostics(c.diagnostics())
-        .build();
+    Trainer trainer = trainer(c, model, loss, optimizer).callbacks(callbacks.toArray(new Callback[0]))
+        .progress(Progress.auto()).diagnostics(c.diagnostics()).build();
 
     out.println(String.format(Locale.ROOT, "training %s on %s: %d parameters, %d epochs of %d images, batch %d, %s lr %g",
         c.model(), c.dataset(), model.parameterCount(), c.epochs(),
@@ -526,16 +599,48 @@ final class TrainingRun {
         : Architectures.byName(c.model(), train.sampleShape(), classes, seed);
   }
 
-  /** Cross-entropy, weighted by class as --class-weights says (balanced weights from {@code train}'s counts). */
-  static CrossEntropyLoss loss(Config c, Dataset train, List<String> names) {
-    CrossEntropyLoss.Builder b = CrossEntropyLoss.builder();
+  /**
+   * The run's --loss: cross-entropy (with --label-smoothing) or focal loss (with --focal-gamma),
+   * weighted by class as --class-weights says (balanced weights from {@code train}'s counts; focal
+   * loss's alpha).
+   */
+  static ClassificationLoss loss(Config c, Dataset train, List<String> names) {
+    double[] w = null;
     if (!c.classWeights().equals("none")) {
-      double[] w = c.classWeights().equals("balanced") ? ClassBalance.balancedWeights(train.labels(), names.size())
+      w = c.classWeights().equals("balanced") ? ClassBalance.balancedWeights(train.labels(), names.size())
           : ClassBalance.parseWeights(c.classWeights(), names);
-      b.classWeights(w);
       Log.info("class weights " + java.util.Arrays.toString(w));
     }
+    if (c.loss().equals("focal")) {
+      FocalLoss.Builder b = FocalLoss.builder().gamma(c.focalGamma());
+      if (w != null) b.alpha(w);
+      return b.build();
+    }
+    CrossEntropyLoss.Builder b = CrossEntropyLoss.builder();
+    if (w != null) b.classWeights(w);
+    if (c.labelSmoothing() > 0) b.labelSmoothing(c.labelSmoothing());
     return b.build();
+  }
+
+  /**
+   * The callbacks that watch --monitor, as the run's options ask: early stopping (restoring the
+   * best weights) and the learning-rate reduction on a plateau, both with --min-delta.
+   */
+  static List<Callback> monitors(Config c) {
+    List<Callback> out = new ArrayList<>();
+    if (c.earlyStopping() > 0) {
+      out.add(EarlyStopping.on(c.monitor()).patience(c.earlyStopping()).minDelta(c.minDelta())
+          .restoreBestWeights(true).build());
+    }
+    Plateau p = plateau(c.reduceLrOnPlateau());
+    if (p != null) out.add(new ReduceLrOnPlateau(c.monitor(), p.factor(), p.patience(), c.minDelta(), 0, 0));
+    return out;
+  }
+
+  /** A trainer with the run's schedule and --clip-norm. */
+  static Trainer.Builder trainer(Config c, Sequential model, ClassificationLoss loss, Optimizer optimizer) {
+    Trainer.Builder b = Trainer.builder(model, loss, optimizer).epochs(c.epochs()).schedule(schedule(c));
+    return c.clipNorm() > 0 ? b.clipGradientNorm(c.clipNorm()) : b;
   }
 
   /**
@@ -558,13 +663,13 @@ final class TrainingRun {
 
   /**
    * Trains a fresh model with the run's options on {@code train} for {@code c.epochs()} epochs,
-   * quietly and without validation, early stopping or checkpoints (a fold of cnn diagnose
-   * --label-errors). Every random choice comes from {@code seed}.
+   * quietly and without validation, early stopping, learning-rate reduction on a plateau or
+   * checkpoints (a fold of cnn diagnose --label-errors). Every random choice comes from {@code seed}.
    */
   static Sequential trainQuietly(Config c, Dataset train, List<String> names, long seed) throws IOException {
     Sequential model = newModel(c, train, names.size(), seed);
-    Trainer trainer = Trainer.builder(model, loss(c, train, names), optimizer(c, model)).epochs(c.epochs())
-        .schedule(schedule(c)).callbacks(new TerminateOnNaN()).progress(Progress.none()).build();
+    Trainer trainer = trainer(c, model, loss(c, train, names), optimizer(c, model)).callbacks(new TerminateOnNaN())
+        .progress(Progress.none()).build();
     try (DataLoader loader = trainingLoader(c, train, seed)) {
       Trainer.Result r = trainer.fit(loader, null, new Trainer.TrainingState());
       if (r.stopReason() != null) Log.warn("a fold run stopped early: " + r.stopReason());
@@ -682,13 +787,17 @@ final class TrainingRun {
   static Optimizer optimizer(Config c, Sequential model) {
     switch (c.optimizer()) {
       case "sgd":
-        return Sgd.builder(c.lr()).momentum(c.momentum()).weightDecay(c.weightDecay()).build(model.parameters());
+        return Sgd.builder(c.lr()).momentum(c.momentum()).weightDecay(c.weightDecay())
+            .decayBiasAndNorm(c.decayBiasAndNorm()).build(model.parameters());
       case "adam":
-        return Adam.adam(c.lr()).weightDecay(c.weightDecay()).build(model.parameters());
+        return Adam.adam(c.lr()).weightDecay(c.weightDecay()).decayBiasAndNorm(c.decayBiasAndNorm())
+            .build(model.parameters());
       case "adamw":
-        return Adam.adamW(c.lr()).weightDecay(c.weightDecay()).build(model.parameters());
+        return Adam.adamW(c.lr()).weightDecay(c.weightDecay()).decayBiasAndNorm(c.decayBiasAndNorm())
+            .build(model.parameters());
       default:
-        return RmsProp.builder(c.lr()).momentum(c.momentum()).weightDecay(c.weightDecay()).build(model.parameters());
+        return RmsProp.builder(c.lr()).momentum(c.momentum()).weightDecay(c.weightDecay())
+            .decayBiasAndNorm(c.decayBiasAndNorm()).build(model.parameters());
     }
   }
 

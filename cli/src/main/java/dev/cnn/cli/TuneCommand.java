@@ -4,17 +4,15 @@ import dev.cnn.data.DataLoader;
 import dev.cnn.data.Dataset;
 import dev.cnn.data.Splits;
 import dev.cnn.diagnose.StudyFigures;
-import dev.cnn.layers.CrossEntropyLoss;
+import dev.cnn.layers.ClassificationLoss;
 import dev.cnn.layers.Sequential;
 import dev.cnn.optim.Callback;
-import dev.cnn.optim.EarlyStopping;
 import dev.cnn.optim.EpochMetrics;
 import dev.cnn.optim.Evaluation;
 import dev.cnn.optim.Evaluator;
 import dev.cnn.optim.Progress;
 import dev.cnn.optim.TerminateOnDivergence;
 import dev.cnn.optim.TerminateOnNaN;
-import dev.cnn.optim.Trainer;
 import dev.cnn.optim.TrainingContext;
 import dev.cnn.tensor.Log;
 import dev.cnn.tensor.Parallel;
@@ -386,7 +384,7 @@ final class TuneCommand extends TrainCommand {
   private static Scored fit(TrainingRun.Config c, Dataset train, Dataset validation, List<String> names,
       String objective, Direction direction, List<Trial> pruneAgainst) throws IOException {
     Sequential model = TrainingRun.newModel(c, train, names.size(), c.seed());
-    CrossEntropyLoss loss = TrainingRun.loss(c, train, names);
+    ClassificationLoss loss = TrainingRun.loss(c, train, names);
     List<Double> curve = new ArrayList<>();
     boolean[] pruned = {false};
     try (DataLoader val = DataLoader.builder(validation).batchSize(256).shuffle(false).build();
@@ -402,12 +400,9 @@ final class TuneCommand extends TrainCommand {
           }
         }
       });
-      if (c.earlyStopping() > 0) {
-        callbacks.add(EarlyStopping.on(c.monitor()).patience(c.earlyStopping()).restoreBestWeights(true).build());
-      }
-      Trainer.builder(model, loss, TrainingRun.optimizer(c, model)).epochs(c.epochs())
-          .schedule(TrainingRun.schedule(c)).callbacks(callbacks.toArray(new Callback[0])).progress(Progress.none())
-          .build().fit(loader, val);
+      callbacks.addAll(TrainingRun.monitors(c));
+      TrainingRun.trainer(c, model, loss, TrainingRun.optimizer(c, model))
+          .callbacks(callbacks.toArray(new Callback[0])).progress(Progress.none()).build().fit(loader, val);
     }
     double best = Double.NaN;
     for (double v : curve) if (!Double.isNaN(v) && (Double.isNaN(best) || direction.better(v, best))) best = v;
@@ -415,7 +410,7 @@ final class TuneCommand extends TrainCommand {
   }
 
   /** The objective after an epoch: from the epoch's metrics, or (F1, recall) by evaluating the validation data. */
-  private static double score(String objective, EpochMetrics m, Sequential model, CrossEntropyLoss loss,
+  private static double score(String objective, EpochMetrics m, Sequential model, ClassificationLoss loss,
       DataLoader val, List<String> names) {
     switch (objective) {
       case "val_accuracy":
