@@ -12,8 +12,9 @@ Each .safetensors file is the model's state_dict() exactly as PyTorch holds it: 
 plus, for batch norm, the int64 num_batches_tracked counter (which the import skips). It is
 written by hand (struct + json; the `safetensors` package is not needed): an 8-byte
 little-endian header length, the JSON header padded with spaces to a multiple of 8 bytes, then
-the raw little-endian data. The data is laid out in state-dict order while the header lists the
-names sorted, so the Java reader is exercised on a file whose order differs from its own.
+the raw little-endian data (tools/pt2safetensors.py writes it). The data is laid out in state-dict
+order while the header lists the names sorted, so the Java reader is exercised on a file whose
+order differs from its own.
 
 Each .json file holds a small input batch (float32 values) and the eval-mode logits. The logits
 are computed in float64 (model.double() on the same float32 weights, input cast to double), so
@@ -27,39 +28,16 @@ The output is deterministic for a given PyTorch version; commit the files.
 import copy
 import json
 import os
-import struct
+import sys
 
 import torch
 import torch.nn as nn
 
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "resources", "pytorch")
 
-DTYPES = {torch.float32: "F32", torch.float64: "F64", torch.int64: "I64"}
-
-
-def save_safetensors(state, path, metadata):
-    """Writes a state dict in the safetensors layout (see the module docstring)."""
-    header = {"__metadata__": metadata}
-    chunks = []
-    offset = 0
-    for name, t in state.items():
-        t = t.detach().contiguous().cpu()
-        # numpy's '<' byte order makes the bytes little-endian on any machine.
-        data = t.numpy().astype(t.numpy().dtype.newbyteorder("<")).tobytes()
-        header[name] = {"dtype": DTYPES[t.dtype], "shape": list(t.shape),
-                        "data_offsets": [offset, offset + len(data)]}
-        chunks.append(data)
-        offset += len(data)
-    ordered = {"__metadata__": header.pop("__metadata__")}
-    for name in sorted(header):
-        ordered[name] = header[name]
-    text = json.dumps(ordered, separators=(",", ":")).encode("utf-8")
-    text += b" " * (-len(text) % 8)
-    with open(path, "wb") as f:
-        f.write(struct.pack("<Q", len(text)))
-        f.write(text)
-        for data in chunks:
-            f.write(data)
+# The safetensors writer of tools/pt2safetensors.py (one home for it).
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "..", "tools"))
+from pt2safetensors import save_safetensors  # noqa: E402
 
 
 def encode(t):
@@ -71,9 +49,7 @@ def reference(name, model, x, notes):
     model.eval()
     state = model.state_dict()
     save_safetensors(state, os.path.join(OUT, name + ".safetensors"), {"format": "pt"})
-    exact = copy.deepcopy(model).double().eval()
-    with torch.no_grad():
-        logits = exact(x.double())
+    logits = float64_logits(model, x)
     doc = {
         "model": name,
         "notes": notes,
@@ -88,12 +64,24 @@ def reference(name, model, x, notes):
         f.write("\n")
 
 
-def fashionnet():
-    torch.manual_seed(20261128)
-    model = nn.Sequential(
+def fashionnet_module():
+    """The reference FashionNet as nn.Sequential, with PyTorch's default init (seed it first)."""
+    return nn.Sequential(
         nn.Conv2d(1, 32, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
         nn.Conv2d(32, 64, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
         nn.Flatten(), nn.Linear(3136, 128), nn.ReLU(), nn.Dropout(0.5), nn.Linear(128, 10))
+
+
+def float64_logits(model, x):
+    """Eval-mode logits in float64 from the model's float32 weights (the model is left as it was)."""
+    exact = copy.deepcopy(model).double().eval()
+    with torch.no_grad():
+        return exact(x.double())
+
+
+def fashionnet():
+    torch.manual_seed(20261128)
+    model = fashionnet_module()
     x = torch.rand(3, 1, 28, 28, dtype=torch.float32)
     reference("fashionnet", model, x,
               "nn.Sequential(Conv2d(1,32,3,padding=1), ReLU, MaxPool2d(2), Conv2d(32,64,3,padding=1), ReLU,"

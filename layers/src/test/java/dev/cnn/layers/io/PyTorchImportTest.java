@@ -62,7 +62,7 @@ class PyTorchImportTest {
   }
 
   /** An input batch: float32 values (checked: the JSON holds them exactly). */
-  private static Tensor input(JsonNode ref) {
+  static Tensor input(JsonNode ref) {
     JsonNode node = ref.get("input");
     int[] shape = new int[node.get("shape").size()];
     for (int i = 0; i < shape.length; i++) shape[i] = node.get("shape").get(i).intValue();
@@ -91,7 +91,7 @@ class PyTorchImportTest {
   }
 
   /** The float32 logits against PyTorch's float64 ones; returns the worst relative error. */
-  private static double assertLogitsMatch(Sequential model, JsonNode ref) {
+  static double assertLogitsMatch(Sequential model, JsonNode ref) {
     Tensor logits = model.forward(Variable.constant(input(ref)), Mode.EVAL).value();
     JsonNode expected = ref.get("logits");
     int[] shape = new int[expected.get("shape").size()];
