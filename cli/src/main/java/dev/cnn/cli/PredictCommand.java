@@ -3,13 +3,7 @@ package dev.cnn.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.cnn.engine.Mode;
-import dev.cnn.engine.NoGrad;
-import dev.cnn.engine.Ops;
-import dev.cnn.engine.Variable;
-import dev.cnn.tensor.Tensor;
-import java.awt.Graphics2D;
-import java.awt.RenderingHints;
+import dev.cnn.data.ImageFolder;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -24,10 +18,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code cnn predict}: the most likely classes of image files. Each image is read with ImageIO,
- * converted to the model's channels (grey: the luminance 0.299 R + 0.587 G + 0.114 B; RGB), scaled
- * to the model's input size with bilinear interpolation, and its pixels divided by 255, as the
- * training data were.
+ * {@code cnn predict}: the most likely classes of image files. Each image is read with ImageIO and
+ * made into a sample by {@code ImageFolder.toSample}, exactly as an image folder's training images
+ * are (bilinear resizing to the model's input size, conversion to its channels, pixels divided by
+ * 255); {@code Sequential.predict} gives the class probabilities.
  */
 @Command(name = "predict", mixinStandardHelpOptions = true,
     description = {"Print the most likely classes, with probabilities, of image files (PNG, JPEG, BMP, GIF).",
@@ -60,14 +54,10 @@ final class PredictCommand implements Callable<Integer> {
       throw new IllegalArgumentException("the model takes samples of shape " + java.util.Arrays.toString(shape)
           + "; predict needs an image model [1 or 3, H, W]");
     }
-    int n = files.size(), size = shape[0] * shape[1] * shape[2];
-    float[] batch = new float[n * size];
-    for (int i = 0; i < n; i++) read(files.get(i), shape, batch, i * size);
-    Tensor probabilities;
-    try (NoGrad scope = NoGrad.enter()) {
-      Variable x = Variable.constant(Tensor.wrap(batch, n, shape[0], shape[1], shape[2]));
-      probabilities = Ops.softmax(md.model().forward(x, Mode.EVAL), 1).value();
-    }
+    int n = files.size();
+    float[][] samples = new float[n][];
+    for (int i = 0; i < n; i++) samples[i] = ImageFolder.toSample(decode(files.get(i)), shape);
+    float[][] probabilities = md.model().predict(samples);
     int k = Math.min(top, md.classNames().size());
     ObjectMapper mapper = new ObjectMapper();
     ArrayNode results = mapper.createArrayNode();
@@ -78,7 +68,7 @@ final class PredictCommand implements Callable<Integer> {
       ArrayNode classes = r.putArray("top");
       StringBuilder line = new StringBuilder(files.get(i).toString()).append(':');
       for (int c : order) {
-        double p = probabilities.get(i, c);
+        double p = probabilities[i][c];
         classes.addObject().put("label", c).put("name", md.classNames().get(c)).put("probability", p);
         line.append(String.format(Locale.ROOT, "  %s %.1f%%", md.classNames().get(c), 100 * p));
       }
@@ -93,11 +83,11 @@ final class PredictCommand implements Callable<Integer> {
     return 0;
   }
 
-  private static int[] topK(Tensor p, int row, int k) {
-    int classes = p.dim(1);
+  private static int[] topK(float[][] p, int row, int k) {
+    int classes = p[row].length;
     List<Integer> idx = new ArrayList<>();
     for (int c = 0; c < classes; c++) idx.add(c);
-    idx.sort((a, b) -> Double.compare(p.get(row, b), p.get(row, a)));
+    idx.sort((a, b) -> Float.compare(p[row][b], p[row][a]));
     int[] out = new int[k];
     for (int i = 0; i < k; i++) out[i] = idx.get(i);
     return out;
@@ -160,28 +150,4 @@ final class PredictCommand implements Callable<Integer> {
     }
     return s.toString();
   }
-
-  /** The image as the model's [C, H, W] floats in [0, 1], written into dst at offset. */
-  static void read(Path file, int[] shape, float[] dst, int offset) throws IOException {
-    BufferedImage img = decode(file);
-    int c = shape[0], h = shape[1], w = shape[2];
-    BufferedImage scaled = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
-    Graphics2D g = scaled.createGraphics();
-    g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
-    g.drawImage(img, 0, 0, w, h, null);
-    g.dispose();
-    for (int y = 0; y < h; y++) {
-      for (int x = 0; x < w; x++) {
-        int rgb = scaled.getRGB(x, y), r = (rgb >> 16) & 255, gr = (rgb >> 8) & 255, b = rgb & 255;
-        if (c == 1) {
-          dst[offset + y * w + x] = (float) ((0.299 * r + 0.587 * gr + 0.114 * b) / 255.0);
-        } else {
-          dst[offset + y * w + x] = r / 255f;
-          dst[offset + h * w + y * w + x] = gr / 255f;
-          dst[offset + 2 * h * w + y * w + x] = b / 255f;
-        }
-      }
-    }
-  }
-
 }

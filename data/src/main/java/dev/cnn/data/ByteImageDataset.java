@@ -20,6 +20,11 @@ public final class ByteImageDataset implements Dataset {
     for (int v = 0; v < 256; v++) TO_FLOAT[v] = v / 255f;
   }
 
+  /** A stored byte as the float a sample holds: {@code (b & 0xFF) / 255f}. */
+  static float toFloat(byte b) {
+    return TO_FLOAT[b & 0xFF];
+  }
+
   private final byte[] pixels;
   private final int[] labels;
   private final int[] shape;

@@ -371,18 +371,7 @@ public final class ImageFolder extends ForwardingDataset {
       Decoded d = images.get(i);
       images.set(i, null); // let the decoded copy go as soon as it is packed
       lab[i] = labels.get(i);
-      int base = i * c * plane;
-      if (d.c() == c) {
-        System.arraycopy(d.pixels(), 0, pixels, base, c * plane);
-      } else if (c == 3) { // gray -> RGB
-        for (int ch = 0; ch < 3; ch++) System.arraycopy(d.pixels(), 0, pixels, base + ch * plane, plane);
-      } else { // RGB -> gray (BT.601 luma)
-        byte[] s = d.pixels();
-        for (int p = 0; p < plane; p++) {
-          double y = 0.299 * (s[p] & 0xFF) + 0.587 * (s[plane + p] & 0xFF) + 0.114 * (s[2 * plane + p] & 0xFF);
-          pixels[base + p] = (byte) Math.min(255, (int) Math.round(y));
-        }
-      }
+      toChannels(d, c, pixels, i * c * plane);
     }
     ByteImageDataset data = new ByteImageDataset(pixels, lab, new int[] {c, h, w}, classNames);
     Log.debug("image folder " + root + ": " + lab.length + " images of " + c + "x" + h + "x" + w + " in "
@@ -401,6 +390,68 @@ public final class ImageFolder extends ForwardingDataset {
     return out;
   }
 
+  /**
+   * Writes a decoded image's pixels with c channels into dst at base: as they are, gray copied to
+   * each of R, G and B, or RGB to gray by BT.601 luma (0.299 R + 0.587 G + 0.114 B, rounded).
+   */
+  private static void toChannels(Decoded d, int c, byte[] dst, int base) {
+    int plane = d.h() * d.w();
+    if (d.c() == c) {
+      System.arraycopy(d.pixels(), 0, dst, base, c * plane);
+    } else if (c == 3) { // gray -> RGB
+      for (int ch = 0; ch < 3; ch++) System.arraycopy(d.pixels(), 0, dst, base + ch * plane, plane);
+    } else { // RGB -> gray (BT.601 luma)
+      byte[] s = d.pixels();
+      for (int p = 0; p < plane; p++) {
+        double y = 0.299 * (s[p] & 0xFF) + 0.587 * (s[plane + p] & 0xFF) + 0.114 * (s[2 * plane + p] & 0xFF);
+        dst[base + p] = (byte) Math.min(255, (int) Math.round(y));
+      }
+    }
+  }
+
+  /**
+   * One image as a model's input sample: {@code [C, H, W]} floats in [0, 1], made exactly as a
+   * folder's images are when it is loaded with {@code resize(H, W)} and C channels: bilinear
+   * resizing with half-pixel centres (when the size differs), the channel conversion of
+   * {@link Channels}, and each byte v becoming {@code v / 255f}. So a model trained on an image
+   * folder sees a new image as it saw the training images.
+   *
+   * @param shape {@code [C, H, W]} with C 1 (gray) or 3 (RGB) and H, W >= 1: the model's input shape
+   * @throws IllegalArgumentException if the shape is not such a shape
+   */
+  public static float[] toSample(BufferedImage image, int[] shape) {
+    if (image == null) throw new IllegalArgumentException("ImageFolder.toSample: image is null");
+    checkSampleShape(shape);
+    return sample(decoded(image), shape);
+  }
+
+  /**
+   * {@link #toSample} for an image file (PNG, JPEG, BMP, GIF: what javax.imageio reads).
+   *
+   * @throws IOException naming the file when it cannot be read or decoded as an image
+   */
+  public static float[] readSample(Path file, int[] shape) throws IOException {
+    checkSampleShape(shape);
+    return sample(decode(file), shape);
+  }
+
+  private static void checkSampleShape(int[] shape) {
+    if (shape == null || shape.length != 3 || (shape[0] != 1 && shape[0] != 3) || shape[1] < 1 || shape[2] < 1) {
+      throw new IllegalArgumentException("an image sample has shape [C, H, W] with C = 1 (gray) or 3 (RGB) and H, W"
+          + " >= 1; got " + java.util.Arrays.toString(shape) + " (a model's inputShape() for images)");
+    }
+  }
+
+  private static float[] sample(Decoded d, int[] shape) {
+    int c = shape[0], h = shape[1], w = shape[2];
+    if (d.h() != h || d.w() != w) d = resize(d, h, w);
+    byte[] bytes = new byte[c * h * w];
+    toChannels(d, c, bytes, 0);
+    float[] out = new float[bytes.length];
+    for (int i = 0; i < out.length; i++) out[i] = ByteImageDataset.toFloat(bytes[i]);
+    return out;
+  }
+
   /** Decodes one file; an IOException's message starts with the path and says why. */
   private static Decoded decode(Path file) throws IOException {
     BufferedImage img;
@@ -413,6 +464,11 @@ public final class ImageFolder extends ForwardingDataset {
     if (img == null) {
       throw new IOException(file + ": not an image format javax.imageio can read (PNG, JPEG, BMP, GIF are)");
     }
+    return decoded(img);
+  }
+
+  /** An image's pixels as bytes: gray (1 channel) when it is gray, else RGB planes. */
+  private static Decoded decoded(BufferedImage img) {
     int h = img.getHeight();
     int w = img.getWidth();
     int plane = h * w;

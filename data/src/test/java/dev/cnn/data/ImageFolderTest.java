@@ -60,6 +60,34 @@ class ImageFolderTest {
     for (String p : parts) assertTrue(e.getMessage().contains(p), () -> "message lacks '" + p + "': " + e.getMessage());
   }
 
+  /**
+   * ImageFolder.readSample and toSample make a new image into the sample a loaded folder would
+   * hold, bit for bit: resized (bilinear, half-pixel centres) and converted to the channels asked
+   * for, from a file or from a BufferedImage.
+   */
+  @Test
+  void aSingleImageBecomesTheSampleAFolderWouldHold() throws IOException {
+    BufferedImage img = new BufferedImage(13, 9, BufferedImage.TYPE_INT_RGB);
+    java.util.Random r = new java.util.Random(5);
+    for (int y = 0; y < 9; y++) for (int x = 0; x < 13; x++) img.setRGB(x, y, r.nextInt(1 << 24));
+    Path file = write(root.resolve("only/a.png"), img, "png");
+    for (ImageFolder.Channels ch : new ImageFolder.Channels[] {ImageFolder.Channels.GRAY, ImageFolder.Channels.RGB}) {
+      int c = ch == ImageFolder.Channels.GRAY ? 1 : 3;
+      for (int[] size : new int[][] {{9, 13}, {8, 8}, {20, 16}}) {
+        Dataset ds = ImageFolder.builder(root).channels(ch).resize(size[0], size[1]).load();
+        int[] shape = {c, size[0], size[1]};
+        float[] expected = sample(ds, 0);
+        assertArrayEquals(expected, ImageFolder.readSample(file, shape), ch + " " + java.util.Arrays.toString(size));
+        assertArrayEquals(expected, ImageFolder.toSample(img, shape), ch + " " + java.util.Arrays.toString(size));
+      }
+    }
+    assertMessage(assertThrows(IllegalArgumentException.class, () -> ImageFolder.readSample(file, new int[] {2, 8, 8})),
+        "[C, H, W] with C = 1 (gray) or 3 (RGB)", "[2, 8, 8]");
+    Path text = Files.writeString(root.resolve("notes.txt"), "not an image");
+    assertMessage(assertThrows(IOException.class, () -> ImageFolder.readSample(text, new int[] {1, 8, 8})),
+        text.toString(), "not an image format");
+  }
+
   @Test
   void grayImagesGiveOneChannelInSortedOrderWithExactValues() throws IOException {
     gray(root.resolve("b/2.png"), fill(2, 3, 20));

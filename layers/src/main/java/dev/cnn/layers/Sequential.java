@@ -259,6 +259,59 @@ public final class Sequential {
     states.forEach((name, st) -> ((RandomState) layers.get(names.indexOf(name))).restoreRandomState(st.clone()));
   }
 
+  /** Samples per forward pass in {@link #predict(float[][])}. */
+  static final int PREDICT_BATCH = 256;
+
+  /**
+   * Class probabilities for each sample: {@code p[i] = softmax(model(x[i]))}, in EVAL mode
+   * (dropout off, batch norm on its running statistics) and without recording a graph, in batches
+   * of {@value #PREDICT_BATCH}. For programs that embed the engine; {@code ImageFolder.readSample}
+   * turns an image file into such a sample.
+   *
+   * @param samples one row per sample, each the flattened per-sample input ({@link #inputShape()},
+   *     row-major: for an image {@code [C, H, W]}, channel by channel, row by row)
+   * @return one row per sample of K probabilities summing to 1 (K = the classes)
+   * @throws IllegalArgumentException naming the sample whose length is not the product of the input
+   *     shape, or when the model's output per sample is not a vector of class scores
+   */
+  public float[][] predict(float[][] samples) {
+    if (samples == null) throw new IllegalArgumentException("Sequential.predict: samples is null; expected float[N][]");
+    int[] out = outputShape();
+    if (out.length != 1) {
+      throw Shapes.error("Sequential.predict", "the model's output per sample has shape " + Shapes.format(out),
+          "[K] class scores (predict gives class probabilities: end the model with a Dense layer)");
+    }
+    int size = Shapes.size(inputShape);
+    for (int i = 0; i < samples.length; i++) {
+      if (samples[i] == null || samples[i].length != size) {
+        throw Shapes.error("Sequential.predict", "sample " + i + " has "
+            + (samples[i] == null ? "no values (null)" : samples[i].length + " values"), size + " (the input shape "
+            + Shapes.format(inputShape) + " flattened)");
+      }
+    }
+    float[][] p = new float[samples.length][];
+    int[] batchShape = new int[inputShape.length + 1];
+    System.arraycopy(inputShape, 0, batchShape, 1, inputShape.length);
+    for (int from = 0; from < samples.length; from += PREDICT_BATCH) {
+      int n = Math.min(PREDICT_BATCH, samples.length - from);
+      float[] x = new float[n * size];
+      for (int i = 0; i < n; i++) System.arraycopy(samples[from + i], 0, x, i * size, size);
+      batchShape[0] = n;
+      try (NoGrad g = NoGrad.enter(); Workspace w = Workspace.open()) {
+        Tensor logits = forward(Variable.constant(Tensor.wrap(x, batchShape.clone())), Mode.EVAL).value();
+        float[] probs = dev.cnn.tensor.TensorMath.softmax(logits.to(DType.FLOAT32), 1).floatData();
+        int k = out[0];
+        for (int i = 0; i < n; i++) p[from + i] = Arrays.copyOfRange(probs, i * k, (i + 1) * k);
+      }
+    }
+    return p;
+  }
+
+  /** {@link #predict(float[][])} for one sample: its K class probabilities. */
+  public float[] predict(float[] sample) {
+    return predict(new float[][] {sample})[0];
+  }
+
   /** Clears every parameter's gradient (before the next backward pass). */
   public void zeroGrad() {
     parameters().values().forEach(Variable::zeroGrad);
