@@ -6,25 +6,31 @@ import java.util.Map;
 
 /**
  * Reading a layer's hyperparameters back from its config map (as parsed from JSON), with errors
- * that name the layer type, the key, what was found and what was expected.
+ * that name the layer type, the key, what was found and what was expected. A
+ * {@link LayerFactory} uses it too: {@code new Config("swish", map).number("beta")}.
  */
-final class Config {
-  private final LayerType type;
+public final class Config {
+  private final String type;
   private final Map<String, Object> map;
 
   Config(LayerType type, Map<String, Object> map) {
-    this.type = type;
+    this(type.label(), map);
+  }
+
+  /** The config of a layer of kind {@code typeName} (named in the errors). */
+  public Config(String typeName, Map<String, Object> map) {
+    this.type = typeName;
     this.map = map == null ? Map.of() : map;
   }
 
   /** An ordered map for building a config: key, value, key, value, ... */
-  static Map<String, Object> of(Object... keyValues) {
+  public static Map<String, Object> of(Object... keyValues) {
     Map<String, Object> m = new LinkedHashMap<>();
     for (int i = 0; i < keyValues.length; i += 2) m.put((String) keyValues[i], keyValues[i + 1]);
     return m;
   }
 
-  int integer(String key) {
+  public int integer(String key) {
     Object v = require(key);
     if (v instanceof Number && ((Number) v).doubleValue() == Math.rint(((Number) v).doubleValue())) {
       return ((Number) v).intValue();
@@ -32,25 +38,25 @@ final class Config {
     throw bad(key, v, "an integer");
   }
 
-  double number(String key) {
+  public double number(String key) {
     Object v = require(key);
     if (v instanceof Number) return ((Number) v).doubleValue();
     throw bad(key, v, "a number");
   }
 
-  boolean bool(String key) {
+  public boolean bool(String key) {
     Object v = require(key);
     if (v instanceof Boolean) return (Boolean) v;
     throw bad(key, v, "true or false");
   }
 
-  String string(String key) {
+  public String string(String key) {
     Object v = require(key);
     if (v instanceof String) return (String) v;
     throw bad(key, v, "a string");
   }
 
-  int[] ints(String key) {
+  public int[] ints(String key) {
     Object v = require(key);
     if (v instanceof int[]) return ((int[]) v).clone();
     if (v instanceof List) {
@@ -68,13 +74,13 @@ final class Config {
   private Object require(String key) {
     Object v = map.get(key);
     if (v == null) {
-      throw new IllegalArgumentException(type.label() + " config: '" + key + "' is missing (found keys "
+      throw new IllegalArgumentException(type + " config: '" + key + "' is missing (found keys "
           + map.keySet() + ")");
     }
     return v;
   }
 
   private IllegalArgumentException bad(String key, Object v, String expected) {
-    return new IllegalArgumentException(type.label() + " config: '" + key + "' is " + v + "; expected " + expected);
+    return new IllegalArgumentException(type + " config: '" + key + "' is " + v + "; expected " + expected);
   }
 }

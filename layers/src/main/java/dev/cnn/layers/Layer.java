@@ -32,8 +32,17 @@ public abstract class Layer {
   private final Map<String, Tensor> buffers = new LinkedHashMap<>();
   private boolean built;
 
-  /** The layer's kind, as saved in architecture files. */
+  /** The layer's kind: one of the built-in ones, or {@link LayerType#CUSTOM} for a {@link CustomLayer}. */
   public abstract LayerType type();
+
+  /**
+   * The name of the layer's kind in architecture files: {@code type().label()} for the built-in
+   * kinds ({@code "conv2d"}, ...); a {@link CustomLayer} names its own, which its
+   * {@link LayerFactory} answers to when a saved model is loaded.
+   */
+  public String typeName() {
+    return type().label();
+  }
 
   /**
    * The per-sample output shape for this per-sample input shape.
@@ -67,7 +76,7 @@ public abstract class Layer {
   /** Builds the layer once for this input shape (checked with {@link #outputShape}). */
   final void build(int[] inputShape, Rng rng) {
     if (built) {
-      throw new IllegalStateException(type() + " layer is already built; a layer object belongs to one model");
+      throw new IllegalStateException(typeName() + " layer is already built; a layer object belongs to one model");
     }
     outputShape(inputShape);
     create(inputShape, rng);
@@ -135,11 +144,11 @@ public abstract class Layer {
 
   private void requireSame(String kind, String name, int[] own, int[] substitute) {
     if (own == null) {
-      throw new IllegalArgumentException(type().label() + ": no " + kind + " named '" + name + "'; the layer has "
+      throw new IllegalArgumentException(typeName() + ": no " + kind + " named '" + name + "'; the layer has "
           + (kind.equals("parameter") ? parameters.keySet() : buffers.keySet()));
     }
     if (!Arrays.equals(own, substitute)) {
-      throw new IllegalArgumentException(type().label() + ": substitute " + kind + " '" + name + "' has shape "
+      throw new IllegalArgumentException(typeName() + ": substitute " + kind + " '" + name + "' has shape "
           + Arrays.toString(substitute) + ", expected " + Arrays.toString(own));
     }
   }
@@ -161,6 +170,6 @@ public abstract class Layer {
 
   @Override
   public String toString() {
-    return type().label() + config();
+    return typeName() + config();
   }
 }

@@ -7,7 +7,8 @@ import java.util.function.Function;
 /**
  * Every kind of layer, with the name it has in architecture files and the factory that rebuilds
  * it from its config. Tests walk {@link #values()} to prove each kind has a gradient property and
- * a PyTorch golden case.
+ * (each built-in one) a PyTorch golden case. Layers written outside the library are
+ * {@link #CUSTOM}: see {@link CustomLayer}.
  */
 public enum LayerType {
   CONV2D(Conv2d::fromConfig),
@@ -27,7 +28,15 @@ public enum LayerType {
   SILU(SiLU::fromConfig),
   SIGMOID(Sigmoid::fromConfig),
   TANH(Tanh::fromConfig),
-  SOFTMAX(Softmax::fromConfig);
+  SOFTMAX(Softmax::fromConfig),
+  /**
+   * A layer defined outside this library ({@link CustomLayer}): its {@link Layer#typeName()} names
+   * it in architecture files, and the {@link LayerFactory} of that name rebuilds it.
+   */
+  CUSTOM(config -> {
+    throw new IllegalArgumentException("a custom layer is rebuilt by the LayerFactory of its type name"
+        + " (LayerFactories.create), not by LayerType.CUSTOM");
+  });
 
   private final Function<Map<String, Object>, Layer> factory;
 
@@ -45,10 +54,14 @@ public enum LayerType {
     return factory.apply(config);
   }
 
-  /** The kind a {@link #label()} names. */
+  /** The built-in kind a {@link #label()} names ({@link #CUSTOM} is not one). */
   public static LayerType parse(String label) {
-    for (LayerType t : values()) if (t.label().equals(label)) return t;
-    throw new IllegalArgumentException("layer type '" + label + "' is unknown; expected one of "
-        + java.util.Arrays.stream(values()).map(LayerType::label).toList());
+    for (LayerType t : values()) if (t != CUSTOM && t.label().equals(label)) return t;
+    throw new IllegalArgumentException("layer type '" + label + "' is unknown; expected one of " + builtInLabels());
+  }
+
+  /** The labels of the built-in kinds, in declaration order. */
+  public static java.util.List<String> builtInLabels() {
+    return java.util.Arrays.stream(values()).filter(t -> t != CUSTOM).map(LayerType::label).toList();
   }
 }

@@ -241,7 +241,7 @@ public final class Sequential {
     for (String name : own.keySet()) {
       if (!states.containsKey(name)) {
         throw new IllegalArgumentException(source + ": no random state for layer '" + name + "' ("
-            + layers.get(names.indexOf(name)).type().label() + "); the model's random layers are " + own.keySet());
+            + layers.get(names.indexOf(name)).typeName() + "); the model's random layers are " + own.keySet());
       }
     }
     for (Map.Entry<String, long[]> e : states.entrySet()) {
@@ -392,7 +392,7 @@ public final class Sequential {
           shape = layer.outputShape(shape).clone();
         } catch (IllegalArgumentException e) {
           throw new IllegalArgumentException("Sequential: layer " + i + " ('" + names.get(i) + "', "
-              + layer.type().label() + ") does not fit: " + e.getMessage(), e);
+              + layer.typeName() + ") does not fit: " + e.getMessage(), e);
         }
         shapes.add(shape);
       }

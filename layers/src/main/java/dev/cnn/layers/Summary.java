@@ -31,10 +31,11 @@ import java.util.StringJoiner;
  */
 public final class Summary {
   /**
-   * One layer: its name in the model, its kind, its per-sample output shape, and its numbers of
-   * trainable scalars (parameters) and non-trainable ones (buffers).
+   * One layer: its name in the model, its kind and the kind's name ({@link Layer#typeName()}), its
+   * per-sample output shape, and its numbers of trainable scalars (parameters) and non-trainable
+   * ones (buffers).
    */
-  public record Row(String name, LayerType type, int[] outputShape, long trainable, long nonTrainable) {
+  public record Row(String name, LayerType type, String typeName, int[] outputShape, long trainable, long nonTrainable) {
     public Row {
       outputShape = outputShape.clone();
     }
@@ -75,7 +76,8 @@ public final class Summary {
       long trainable = 0, nonTrainable = 0;
       for (Variable v : layer.parameters().values()) trainable += v.value().size();
       for (Tensor t : layer.buffers().values()) nonTrainable += t.size();
-      rows.add(new Row(model.layerNames().get(i), layer.type(), model.outputShape(i), trainable, nonTrainable));
+      rows.add(new Row(model.layerNames().get(i), layer.type(), layer.typeName(), model.outputShape(i), trainable,
+          nonTrainable));
     }
     return new Summary(model.inputShape(), Collections.unmodifiableList(rows));
   }
@@ -109,7 +111,7 @@ public final class Summary {
     List<String[]> cells = new ArrayList<>();
     cells.add(new String[] {"Layer (type)", "Output shape", "Param #"});
     for (Row r : rows) {
-      cells.add(new String[] {r.name() + " (" + r.type().label() + ")", r.batchShape(), count(r.total())});
+      cells.add(new String[] {r.name() + " (" + r.typeName() + ")", r.batchShape(), count(r.total())});
     }
     int[] width = new int[3];
     for (String[] c : cells) for (int k = 0; k < 3; k++) width[k] = Math.max(width[k], c[k].length());

@@ -129,7 +129,7 @@ class LayerGradientProperties {
   }
 
   /** Random gamma, beta and running statistics (the initial 1, 0, 0, 1 would hide scale errors). */
-  private static LayerCheck batchNormCheck(LayerCheck check, Rng rng, int c, Mode mode, Tensor x) {
+  private static LayerGradCheck batchNormCheck(LayerGradCheck check, Rng rng, int c, Mode mode, Tensor x) {
     return check.mode(mode).input(x).parameter("weight", uniform(rng, 0.5, 1.5, c))
         .parameter("bias", uniform(rng, -1, 1, c)).buffer("running_mean", uniform(rng, -0.5, 0.5, c))
         .buffer("running_var", uniform(rng, 0.5, 2, c));
@@ -181,5 +181,16 @@ class LayerGradientProperties {
     int axis = 1 + rng.nextInt(rank); // a per-sample axis of the batch
     int a = negativeAxis ? axis - (rank + 1) : axis;
     LayerCheck.of(() -> new Softmax(a), sample).input(uniform(rng, -3, 3, batch(n, sample))).check(seed);
+  }
+
+  /** A custom layer (the tests' {@link ChannelScale}) through the same check users get, {@link LayerGradCheck}. */
+  @Property(tries = 20)
+  @CoversLayer(LayerType.CUSTOM)
+  void customLayer(@ForAll @IntRange(min = 1, max = 2) int n, @ForAll @IntRange(min = 1, max = 3) int rank,
+      @ForAll long seed) {
+    Rng rng = new Rng(seed);
+    int[] sample = LayerCheck.shape(rng, rank, 4);
+    double init = rng.nextDouble() * 2 - 1;
+    LayerGradCheck.of(() -> new ChannelScale(init), sample).input(uniform(rng, -1, 1, batch(n, sample))).check(seed);
   }
 }

@@ -65,6 +65,7 @@ class LayersGoldenTest {
     EnumSet<LayerType> covered = EnumSet.noneOf(LayerType.class);
     for (JsonNode c : DOC.get("cases")) covered.add(LayerType.parse(c.get("type").asText()));
     Set<LayerType> missing = EnumSet.complementOf(covered);
+    missing.remove(LayerType.CUSTOM); // a user's layer has no PyTorch twin; its gradient property covers it
     assertTrue(missing.isEmpty(), "layer types without a PyTorch golden case: " + missing);
   }
 

@@ -12,7 +12,8 @@ import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cnn.layers.Layer;
-import dev.cnn.layers.LayerType;
+import dev.cnn.layers.LayerFactories;
+import dev.cnn.layers.LayerFactory;
 import dev.cnn.layers.Sequential;
 import dev.cnn.tensor.DType;
 import dev.cnn.tensor.Shapes;
@@ -47,13 +48,14 @@ import java.util.function.UnaryOperator;
  * {"format": "cnn-sequential", "version": 1, "input_shape": [1, 28, 28],
  *  "layers": [{"name": "0", "type": "conv2d", "config": {"in": 1, "out": 32, "kernel": 3, ...}}, ...]}
  *       </pre>
- *       where {@code type} is {@link LayerType#label()} and {@code config} is
- *       {@link Layer#config()}.
+ *       where {@code type} is {@link Layer#typeName()} (a built-in kind's label, or a custom
+ *       layer's own name) and {@code config} is {@link Layer#config()}.
  * </ul>
  * Both are written atomically ({@link AtomicFiles}): both temporary files are written and flushed
  * before either is renamed, so a failure while writing leaves both old files as they were.
  * {@link #load(Path)} rebuilds the model from the architecture file
- * ({@code LayerType.parse(type).create(config)}, layer names kept) and copies the weights in; it
+ * ({@link LayerFactories#create}: the built-in kinds, then the factories of custom ones; layer
+ * names kept) and copies the weights in; it
  * refuses a weights file whose recorded architecture differs from the architecture file (the
  * pair was not written by one save, e.g. a save interrupted between the two renames).
  * Files hold data only: no Java serialization, no code.
@@ -164,7 +166,8 @@ public final class ModelFiles {
       String name = model.layerNames().get(i);
       ObjectNode l = layers.addObject();
       l.put("name", name);
-      l.put("type", layer.type().label());
+      LayerFactories.checkSavable(name, layer);
+      l.put("type", layer.typeName());
       ObjectNode config = l.putObject("config");
       layer.config().forEach((key, value) -> config.set(key, configValue(name, layer, key, value)));
     }
@@ -188,7 +191,7 @@ public final class ModelFiles {
       for (int v : (int[]) value) a.add(v);
       return a;
     }
-    throw new IllegalArgumentException("layer '" + name + "' (" + layer.type().label() + "): config value '" + key
+    throw new IllegalArgumentException("layer '" + name + "' (" + layer.typeName() + "): config value '" + key
         + "' is " + value + (value == null ? "" : " (" + value.getClass().getSimpleName() + ")")
         + "; an architecture file holds finite numbers, booleans, strings and int arrays only");
   }
@@ -205,9 +208,18 @@ public final class ModelFiles {
    *     file and the tensor that is missing, extra or of the wrong shape)
    */
   public static Sequential load(Path weightsFile) throws IOException {
+    return load(weightsFile, List.of());
+  }
+
+  /**
+   * {@link #load(Path)} for a model with {@link dev.cnn.layers.CustomLayer}s: their kinds are
+   * rebuilt by these factories, or else by the ones registered as services
+   * ({@link LayerFactories#create}).
+   */
+  public static Sequential load(Path weightsFile, List<LayerFactory> factories) throws IOException {
     Path archFile = architectureFile(weightsFile);
     JsonNode arch = readArchitectureJson(archFile, weightsFile);
-    Sequential model = fromArchitecture(archFile, arch, 0);
+    Sequential model = fromArchitecture(archFile, arch, 0, factories);
     SafeTensors.Contents c = SafeTensors.read(weightsFile);
     String recorded = c.metadata().get("architecture");
     if (recorded != null && !parseJson(weightsFile, recorded).equals(arch)) {
@@ -235,7 +247,13 @@ public final class ModelFiles {
    * {@code cnn train --model FILE.json --seed N} uses).
    */
   public static Sequential readArchitecture(Path architectureFile, long seed) throws IOException {
-    return fromArchitecture(architectureFile, readArchitectureJson(architectureFile, null), seed);
+    return readArchitecture(architectureFile, seed, List.of());
+  }
+
+  /** {@link #readArchitecture(Path, long)} with factories for custom layer kinds, as {@link #load(Path, List)}. */
+  public static Sequential readArchitecture(Path architectureFile, long seed, List<LayerFactory> factories)
+      throws IOException {
+    return fromArchitecture(architectureFile, readArchitectureJson(architectureFile, null), seed, factories);
   }
 
   private static JsonNode readArchitectureJson(Path archFile, Path weightsFile) throws IOException {
@@ -266,7 +284,8 @@ public final class ModelFiles {
   }
 
   /** The model a parsed architecture describes; {@code file} is named in the errors. */
-  private static Sequential fromArchitecture(Path file, JsonNode root, long seed) throws FileFormatException {
+  private static Sequential fromArchitecture(Path file, JsonNode root, long seed, List<LayerFactory> factories)
+      throws FileFormatException {
     if (root == null || !root.isObject()) {
       throw new FileFormatException(file, null, "the architecture is not a JSON object; expected {\"format\": \""
           + ARCHITECTURE_FORMAT + "\", \"version\": 1, \"input_shape\": [...], \"layers\": [...]}");
@@ -319,7 +338,7 @@ public final class ModelFiles {
       }
       Map<String, Object> map = JSON.convertValue(config, new TypeReference<LinkedHashMap<String, Object>>() {});
       try {
-        Layer layer = LayerType.parse(type.textValue()).create(map);
+        Layer layer = LayerFactories.create(type.textValue(), map, factories);
         builder.add(name.textValue(), layer);
       } catch (IllegalArgumentException e) {
         throw new FileFormatException(file, name.textValue(), where + ": " + e.getMessage(), e);
@@ -340,7 +359,7 @@ public final class ModelFiles {
       for (String key : configs.get(i).keySet()) {
         if (!layer.config().containsKey(key)) {
           throw new FileFormatException(file, names.get(i), "layer " + i + " ('" + names.get(i) + "', "
-              + layer.type().label() + "): config key '" + key + "' is not an option of this layer; its options are "
+              + layer.typeName() + "): config key '" + key + "' is not an option of this layer; its options are "
               + layer.config().keySet());
         }
       }

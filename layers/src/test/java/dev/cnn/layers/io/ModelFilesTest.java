@@ -13,6 +13,7 @@ import dev.cnn.engine.Variable;
 import dev.cnn.layers.Architectures;
 import dev.cnn.layers.AvgPool2d;
 import dev.cnn.layers.BatchNorm1d;
+import dev.cnn.layers.ChannelScale;
 import dev.cnn.layers.BatchNorm2d;
 import dev.cnn.layers.Conv2d;
 import dev.cnn.layers.Dense;
@@ -227,6 +228,7 @@ class ModelFilesTest {
         .add(new SiLU())
         .add(new GlobalAvgPool2d())
         .add(Dense.of(5, 6))
+        .add("scale", new ChannelScale(0.7)) // a custom layer: its factory is a registered service
         .add(BatchNorm1d.builder(6).momentum(0.3).eps(1e-4).build())
         .add(new Tanh())
         .add(new Dropout(0.25))
