@@ -8,7 +8,7 @@ import dev.cnn.tensor.Tensor;
  * <p>Each implementation is one small class whose static {@code apply} computes the forward
  * result and records the op (through {@link Graph#record}), with {@link #backward} right below
  * it. The {@code permits} list is the complete set of primitives; tests walk it to prove every
- * op has a gradient property. Composite ops ({@link Ops#flatten}, {@link Ops#mul(Variable,
+ * op has a gradient property. {@link CustomOp}, the one open entry, is where users write their own. Composite ops ({@link Ops#flatten}, {@link Ops#mul(Variable,
  * double)}, ...) are built from these and need no backward of their own.
  *
  * <p>The backward contract (as PyTorch's {@code autograd.Function}):
@@ -31,7 +31,8 @@ public sealed interface Op
         DropoutOp, BatchNormOp,
         SumOp, MeanOp,
         ReshapeOp,
-        MaxOp, PermuteOp, ConcatOp, SliceOp, SoftmaxOp, LogSoftmaxOp {
+        MaxOp, PermuteOp, ConcatOp, SliceOp, SoftmaxOp, LogSoftmaxOp,
+        CustomOp {
   /** The op's name as shown in graph exports and error messages, e.g. {@code "conv2d"}. */
   String name();
 

@@ -66,6 +66,7 @@ class GoldenTest {
     for (JsonNode c : DOC.get("cases")) covered.add(c.get("op").asText());
     Set<String> missing = new TreeSet<>();
     for (Class<?> op : Op.class.getPermittedSubclasses()) {
+      if (op == CustomOp.class) continue; // a user's op has no PyTorch twin; CustomOpProperties covers it
       String name = op.getSimpleName().replaceFirst("Op$", "");
       name = Character.toLowerCase(name.charAt(0)) + name.substring(1);
       if (!covered.contains(name)) missing.add(op.getSimpleName());
