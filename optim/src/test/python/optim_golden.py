@@ -11,7 +11,9 @@ three sections:
       step, and every parameter after every step. OptimGoldenTest (Java) replays each case with
       the engine's float64 ops and this module's Optimizer and compares every step.
   "schedules": for each schedule, the base rate and the rate PyTorch's scheduler gives in each
-      epoch (epoch e = the rate after e calls of scheduler.step()).
+      epoch (epoch e = the rate after e calls of scheduler.step()); for the schedules stepped per
+      batch (one-cycle, a warm-up in steps) "steps_per_epoch" is set and "lrs" holds the rate
+      before every step.
   "clipping": gradients, max_norm, the total norm clip_grad_norm_ returns and the clipped
       gradients.
 
@@ -221,6 +223,27 @@ def schedule_case(name, spec, base, epochs, make):
     return {"name": name, "spec": spec, "base_lr": base, "lrs": lr_sequence(make, base, epochs)}
 
 
+# Schedules stepped after every optimiser step (scheduler.step() per batch): "lrs" holds the rate
+# before each of epochs * steps_per_epoch steps.
+STEP_SCHEDULES = [
+    # (name, java description, base lr, epochs, steps per epoch, factory)
+    ("one_cycle", {"kind": "one_cycle", "epochs": 3, "pct_start": 0.3, "div_factor": 25.0, "final_div_factor": 1e4},
+     0.1, 3, 5, lambda o: S.OneCycleLR(o, max_lr=0.1, epochs=3, steps_per_epoch=5, cycle_momentum=False)),
+    ("one_cycle_custom", {"kind": "one_cycle", "epochs": 4, "pct_start": 0.25, "div_factor": 10.0,
+                          "final_div_factor": 100.0},
+     0.05, 4, 7, lambda o: S.OneCycleLR(o, max_lr=0.05, epochs=4, steps_per_epoch=7, pct_start=0.25, div_factor=10.0,
+                                        final_div_factor=100.0, cycle_momentum=False)),
+    ("warmup_steps", {"kind": "constant", "warmup_steps": 7, "start_factor": 0.1}, 0.1, 3, 4,
+     lambda o: S.LinearLR(o, start_factor=0.1, end_factor=1.0, total_iters=7)),
+]
+
+
+def step_schedule_case(name, spec, base, epochs, steps, make):
+    case = schedule_case(name, spec, base, epochs * steps, make)
+    case["steps_per_epoch"] = steps
+    return case
+
+
 # -------------------------------------------------------------------------------- clipping
 
 def clipping_case(name, shapes, scale, max_norm):
@@ -255,7 +278,7 @@ def main():
         "problems": {"mlp": {"x": encode(MLP_X), "y": encode(MLP_Y)}, "rosenbrock": {}},
         "optimizers": [optimizer_case(n, k, o, prob, lrs[prob])
                        for (n, k, o, lrs) in CONFIGS for prob in ("mlp", "rosenbrock")],
-        "schedules": [schedule_case(*s) for s in SCHEDULES],
+        "schedules": [schedule_case(*s) for s in SCHEDULES] + [step_schedule_case(*s) for s in STEP_SCHEDULES],
         "clipping": [clipping_case(*c) for c in CLIPPING],
     }
     out = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "resources", "golden", "optim.json")

@@ -82,8 +82,9 @@ class TrainCommand implements Callable<Integer> {
   Double weightDecay;
 
   @Option(names = "--lr-schedule", paramLabel = "SPEC",
-      description = "constant, step:EVERY:GAMMA, exp:GAMMA, cosine[:TMAX[:MIN_FACTOR]], each optionally after"
-          + " warmup:EPOCHS, (e.g. warmup:2,cosine). Default: constant.")
+      description = "constant, step:EVERY:GAMMA, exp:GAMMA, cosine[:TMAX[:MIN_FACTOR]] or one-cycle[:PCT_START]"
+          + " (set before every step), each optionally after warmup:EPOCHS, or warmup-steps:STEPS, (per step; e.g."
+          + " warmup:2,cosine or warmup-steps:500,cosine). Default: constant.")
   String lrSchedule;
 
   @Option(names = "--no-decay-on-bias-and-norm",

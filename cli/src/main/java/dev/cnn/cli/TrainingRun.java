@@ -803,13 +803,22 @@ final class TrainingRun {
 
   /**
    * The {@code --lr-schedule} text: {@code constant}, {@code step:EVERY:GAMMA}, {@code exp:GAMMA},
-   * {@code cosine[:TMAX[:MIN_FACTOR]]} (TMAX defaults to --epochs), optionally after
-   * {@code warmup:EPOCHS,}.
+   * {@code cosine[:TMAX[:MIN_FACTOR]]} (TMAX defaults to --epochs) or {@code one-cycle[:PCT_START]}
+   * (over --epochs, the rate set before every step; PCT_START 0.3, PyTorch's dividers 25 and 1e4),
+   * optionally after {@code warmup:EPOCHS,} (per epoch) or {@code warmup-steps:STEPS,} (per step),
+   * both from 0.1 of the rate.
    */
   static LrSchedule schedule(Config c) {
     String spec = c.lrSchedule().trim().toLowerCase(Locale.ROOT);
-    int warmup = 0;
-    if (spec.startsWith("warmup:")) {
+    int warmup = 0, warmupSteps = 0;
+    if (spec.startsWith("warmup-steps:")) {
+      int comma = spec.indexOf(',');
+      if (comma < 0) throw scheduleError(c.lrSchedule(), "warmup-steps:STEPS must be followed by ,SCHEDULE");
+      double n = number(c.lrSchedule(), spec.substring(13, comma));
+      if (n < 1 || n != Math.rint(n)) throw scheduleError(c.lrSchedule(), "warmup-steps needs a whole number of steps >= 1");
+      warmupSteps = (int) n;
+      spec = spec.substring(comma + 1);
+    } else if (spec.startsWith("warmup:")) {
       int comma = spec.indexOf(',');
       if (comma < 0) throw scheduleError(c.lrSchedule(), "warmup:EPOCHS must be followed by ,SCHEDULE");
       warmup = (int) number(c.lrSchedule(), spec.substring(7, comma));
@@ -832,13 +841,25 @@ final class TrainingRun {
           s = LrSchedule.cosine(parts.length > 1 ? (int) number(c.lrSchedule(), parts[1]) : Math.max(1, c.epochs() - warmup),
               parts.length > 2 ? number(c.lrSchedule(), parts[2]) : 0);
           break;
+        case "one-cycle":
+          if (warmup > 0 || warmupSteps > 0) throw scheduleError(c.lrSchedule(), "one-cycle has its own warm-up");
+          s = LrSchedule.oneCycle(c.epochs(), parts.length > 1 ? number(c.lrSchedule(), parts[1]) : 0.3, 25, 1e4);
+          break;
         default:
           throw scheduleError(c.lrSchedule(), "unknown schedule '" + parts[0] + "'");
       }
     } catch (ArrayIndexOutOfBoundsException e) {
       throw scheduleError(c.lrSchedule(), "a value is missing");
+    } catch (IllegalArgumentException e) { // a schedule's own range check, e.g. one-cycle:1.5
+      if (e.getMessage() != null && e.getMessage().startsWith("--lr-schedule")) throw e;
+      throw scheduleError(c.lrSchedule(), e.getMessage());
     }
-    return warmup > 0 ? s.withWarmup(warmup, 0.1) : s;
+    try {
+      if (warmupSteps > 0) return s.withWarmupSteps(warmupSteps, 0.1);
+      return warmup > 0 ? s.withWarmup(warmup, 0.1) : s;
+    } catch (IllegalArgumentException e) {
+      throw scheduleError(c.lrSchedule(), e.getMessage());
+    }
   }
 
   private static double number(String spec, String text) {
@@ -851,7 +872,8 @@ final class TrainingRun {
 
   private static IllegalArgumentException scheduleError(String spec, String why) {
     return new IllegalArgumentException("--lr-schedule " + spec + ": " + why + "; expected constant, step:EVERY:GAMMA,"
-        + " exp:GAMMA or cosine[:TMAX[:MIN_FACTOR]], optionally after warmup:EPOCHS, (e.g. warmup:2,cosine)");
+        + " exp:GAMMA, cosine[:TMAX[:MIN_FACTOR]] or one-cycle[:PCT_START], optionally after warmup:EPOCHS, or"
+        + " warmup-steps:STEPS, (e.g. warmup:2,cosine or warmup-steps:500,cosine)");
   }
 
   private static void positive(String option, int v) {

@@ -91,6 +91,19 @@ class TrainingOptionsTest {
   }
 
   @Test
+  void perStepSchedulesParseAndBadOnesAreRefused() {
+    assertTrue(TrainingRun.schedule(PresetTest.config("--lr-schedule", "one-cycle", "--epochs", "3")).perStep());
+    assertTrue(TrainingRun.schedule(PresetTest.config("--lr-schedule", "one-cycle:0.25")).perStep());
+    assertTrue(TrainingRun.schedule(PresetTest.config("--lr-schedule", "warmup-steps:100,cosine")).perStep());
+    assertFalse(TrainingRun.schedule(PresetTest.config("--lr-schedule", "warmup:2,cosine")).perStep());
+    refused("--lr-schedule one-cycle:1.5: one-cycle schedule: pctStart = 1.5; expected a value in (0, 1)",
+        "--lr-schedule", "one-cycle:1.5");
+    refused("--lr-schedule warmup-steps:0,cosine: warmup-steps needs a whole number of steps >= 1",
+        "--lr-schedule", "warmup-steps:0,cosine");
+    refused("--lr-schedule warmup:2,one-cycle: one-cycle has its own warm-up", "--lr-schedule", "warmup:2,one-cycle");
+  }
+
+  @Test
   void theDefaultsLeaveTheConfigAsBefore() {
     var m = PresetTest.config().asMap();
     assertEquals("cross-entropy", m.get("loss"));

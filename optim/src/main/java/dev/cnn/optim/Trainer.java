@@ -25,7 +25,8 @@ import java.util.List;
  * </pre>
  *
  * <p>The loop in {@link #fit} is written out in full; the examples show the same loop by hand.
- * The learning rate of epoch e is {@code baseLr * schedule.factor(e) * scale}, where scale is what
+ * The learning rate of epoch e is {@code baseLr * schedule.factor(e) * scale} (for a schedule that
+ * changes it before every step, {@code schedule.factor(e, step, batchesPerEpoch)}), where scale is what
  * callbacks such as {@link ReduceLrOnPlateau} applied, and baseLr is the optimiser's rate when the
  * trainer is built, unless the {@link TrainingState} being resumed already records one (the first
  * fit records it there, so a resumed run keeps the original base even though the schedule and
@@ -88,10 +89,17 @@ public final class Trainer {
     ctx.setLearningRateScale(state.lrScale);
     callbacks.forEach(c -> c.onTrainBegin(ctx));
     for (int epoch = state.history.size(); epoch < epochs && !ctx.stopRequested(); epoch++) {
-      optimizer.setLearningRate(base * schedule.factor(epoch) * ctx.learningRateScale());
+      int batches = batchCount(train, epoch);
+      if (schedule.perStep() && batches < 1) {
+        throw new IllegalArgumentException("Trainer.fit: the schedule sets the rate before every step and needs the"
+            + " number of batches per epoch, which this training data does not say; pass a DataLoader (a BatchSource)"
+            + " or a list of batches");
+      }
+      optimizer.setLearningRate(base * (schedule.perStep() ? schedule.factor(epoch, 0, batches) : schedule.factor(epoch))
+          * ctx.learningRateScale());
       double lr = optimizer.learningRate();
       for (Callback c : callbacks) c.onEpochBegin(ctx, epoch);
-      progress.epochBegin(epoch, epochs, batchCount(train, epoch));
+      progress.epochBegin(epoch, epochs, batches);
       if (diagnostics != null) diagnostics.epochBegin();
       long start = System.nanoTime(), waited = 0;
       double lossSum = 0;
@@ -117,6 +125,9 @@ public final class Trainer {
           batchLoss.backward();
           if (diagnostics != null) diagnostics.afterBackward(); // before clipping: the norms as computed
           if (!Double.isNaN(clipNorm)) GradientClipping.byGlobalNorm(model.parameters().values(), clipNorm);
+          if (schedule.perStep()) {
+            optimizer.setLearningRate(base * schedule.factor(epoch, index, batches) * ctx.learningRateScale());
+          }
           optimizer.step();
           correct += countCorrect(logits, batch.labels());
         }

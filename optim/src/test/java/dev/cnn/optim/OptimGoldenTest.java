@@ -253,6 +253,13 @@ class OptimGoldenTest {
         LrSchedule s = schedule(c.get("spec"));
         double base = c.get("base_lr").asDouble();
         double[] expected = data(c.get("lrs")), actual = new double[expected.length];
+        if (c.has("steps_per_epoch")) { // the rate before every optimiser step
+          int spe = c.get("steps_per_epoch").asInt();
+          assertTrue(s.perStep(), c.get("name").asText() + " sets the rate before every step");
+          for (int t = 0; t < expected.length; t++) actual[t] = base * s.factor(t / spe, t % spe, spe);
+          WORST[2] = Math.max(WORST[2], check(c.get("name").asText() + " rates by step", actual, expected));
+          return;
+        }
         for (int e = 0; e < expected.length; e++) actual[e] = base * s.factor(e);
         WORST[2] = Math.max(WORST[2], check(c.get("name").asText() + " rates by epoch", actual, expected));
       }));
@@ -275,10 +282,15 @@ class OptimGoldenTest {
       case "cosine":
         s = LrSchedule.cosine(spec.get("t_max").asInt(), spec.get("min_factor").asDouble());
         break;
+      case "one_cycle":
+        s = LrSchedule.oneCycle(spec.get("epochs").asInt(), spec.get("pct_start").asDouble(),
+            spec.get("div_factor").asDouble(), spec.get("final_div_factor").asDouble());
+        break;
       default:
         throw new AssertionError("unknown schedule " + spec);
     }
     if (spec.has("warmup")) s = s.withWarmup(spec.get("warmup").asInt(), spec.get("start_factor").asDouble());
+    if (spec.has("warmup_steps")) s = s.withWarmupSteps(spec.get("warmup_steps").asInt(), spec.get("start_factor").asDouble());
     return s;
   }
 

@@ -2,6 +2,8 @@ package dev.cnn.optim;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cnn.engine.Ops;
@@ -63,6 +65,67 @@ class ScheduleAndClippingTest {
     assertEquals(1.0, s.factor(0), 0.0);
     assertEquals(min, s.factor(tMax), 1e-16);
     assertEquals((1 + min) / 2, LrSchedule.cosine(10, min).factor(5), 1e-15);
+  }
+
+  @Test
+  void oneCycleRisesToOneThenFallsToTheFloorStepByStep() {
+    int epochs = 4, spe = 10, total = epochs * spe;
+    LrSchedule s = LrSchedule.oneCycle(epochs, 0.3, 25, 1e4);
+    assertTrue(s.perStep());
+    assertEquals(1 / 25.0, s.factor(0, 0, spe), 1e-15);
+    double peak = 0;
+    int peakAt = -1;
+    for (int t = 0; t < total; t++) {
+      double f = s.factor(t / spe, t % spe, spe);
+      if (f > peak) {
+        peak = f;
+        peakAt = t;
+      }
+    }
+    assertEquals(1.0, peak, 1e-12);
+    assertEquals(11, peakAt, "the peak at pctStart * T - 1 = 11");
+    assertEquals(1 / 25.0 / 1e4, s.factor(epochs - 1, spe - 1, spe), 1e-18, "the floor at the last step");
+    assertThrows(IllegalArgumentException.class, () -> LrSchedule.oneCycle(3, 1.0, 25, 1e4));
+    assertThrows(IllegalArgumentException.class, () -> LrSchedule.oneCycle(0, 0.3, 25, 1e4));
+  }
+
+  @Test
+  void warmupInStepsMultipliesIntoTheScheduleUnderIt() {
+    LrSchedule s = LrSchedule.cosine(4, 0).withWarmupSteps(6, 0.1);
+    assertTrue(s.perStep());
+    int spe = 4;
+    for (int t = 0; t < 16; t++) {
+      int e = t / spe;
+      double warm = t < 6 ? 0.1 + 0.9 * t / 6 : 1;
+      assertEquals(warm * LrSchedule.cosine(4, 0).factor(e), s.factor(e, t % spe, spe), 1e-15, "step " + t);
+    }
+    assertFalse(LrSchedule.cosine(4, 0).perStep());
+  }
+
+  /** The trainer sets a per-step schedule's rate before every step; a source without a batch count is refused. */
+  @Test
+  void theTrainerSetsAPerStepRateBeforeEveryStep() {
+    Fixtures.Points p = Fixtures.blobs(3, 40, 40, 2);
+    List<dev.cnn.tensor.Batch> batches = Fixtures.batches(p, 16); // 5 batches per epoch
+    dev.cnn.layers.Sequential model = Fixtures.mlp(4, 1);
+    Optimizer sgd = Sgd.builder(0.2).build(model.parameters());
+    LrSchedule s = LrSchedule.oneCycle(2, 0.3, 25, 1e4);
+    List<Double> seen = new ArrayList<>();
+    Callback record = new Callback() {
+      @Override
+      public void onBatchEnd(TrainingContext ctx, int epoch, int batch, double loss) {
+        seen.add(ctx.optimizer().learningRate());
+      }
+    };
+    Trainer.builder(model, dev.cnn.layers.CrossEntropyLoss.of(), sgd).epochs(2).schedule(s).callbacks(record)
+        .progress(Progress.none()).build().fit(batches, null);
+    assertEquals(10, seen.size());
+    for (int t = 0; t < 10; t++) assertEquals(0.2 * s.factor(t / 5, t % 5, 5), seen.get(t), 1e-15, "step " + t);
+    Iterable<dev.cnn.tensor.Batch> uncounted = batches::iterator;
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Trainer.builder(Fixtures.mlp(4, 1),
+        dev.cnn.layers.CrossEntropyLoss.of(), Sgd.builder(0.2).build(Fixtures.mlp(4, 1).parameters())).epochs(1)
+        .schedule(s).progress(Progress.none()).build().fit(uncounted, null));
+    assertTrue(e.getMessage().contains("needs the number of batches per epoch"), e.getMessage());
   }
 
   @Test
