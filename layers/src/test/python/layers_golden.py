@@ -250,6 +250,9 @@ case("tanh", "tanh", {}, nn.Tanh(), tensor(2, 3, 4, lo=-3, hi=3))
 case("softmax_axis1_features", "softmax", {"axis": 1}, nn.Softmax(dim=1), tensor(4, 6, lo=-3, hi=3))
 case("softmax_axis1_channels", "softmax", {"axis": 1}, nn.Softmax(dim=1), tensor(2, 4, 3, 2, lo=-3, hi=3))
 case("softmax_axis_last", "softmax", {"axis": -1}, nn.Softmax(dim=-1), tensor(2, 3, 5, lo=-3, hi=3))
+# (appended last, so that the cases above keep their random draws)
+case("global_max_pool2d", "global_max_pool2d", {}, nn.Sequential(nn.AdaptiveMaxPool2d(1), nn.Flatten()),
+     distinct(2, 3, 4, 5))
 
 
 def main():

@@ -16,6 +16,7 @@ public enum LayerType {
   MAX_POOL2D(MaxPool2d::fromConfig),
   AVG_POOL2D(AvgPool2d::fromConfig),
   GLOBAL_AVG_POOL2D(GlobalAvgPool2d::fromConfig),
+  GLOBAL_MAX_POOL2D(GlobalMaxPool2d::fromConfig),
   FLATTEN(Flatten::fromConfig),
   DROPOUT(Dropout::fromConfig),
   BATCH_NORM1D(config -> BatchNorm.fromConfig(BatchNorm.Input.VECTORS, config)),

@@ -85,6 +85,14 @@ class LayerGradientProperties {
   }
 
   @Property(tries = 20)
+  @CoversLayer(LayerType.GLOBAL_MAX_POOL2D)
+  void globalMaxPool2d(@ForAll @IntRange(min = 1, max = 2) int n, @ForAll @IntRange(min = 1, max = 3) int c,
+      @ForAll @IntRange(min = 1, max = 5) int h, @ForAll @IntRange(min = 1, max = 5) int w, @ForAll long seed) {
+    // distinct values: a finite-difference step cannot move a plane's maximum
+    LayerCheck.of(GlobalMaxPool2d::new, c, h, w).input(distinct(new Rng(seed), n, c, h, w)).check(seed);
+  }
+
+  @Property(tries = 20)
   @CoversLayer(LayerType.FLATTEN)
   void flatten(@ForAll @IntRange(min = 1, max = 2) int n, @ForAll @IntRange(min = 1, max = 3) int rank,
       @ForAll long seed) {

@@ -66,7 +66,7 @@ class LayerOptionsTest {
   @Test
   void configsRoundTrip() {
     List<Layer> layers = List.of(Conv2d.builder(2, 4).kernel(3).stride(2).padding(Padding.SAME).build(),
-        Dense.of(3, 2), MaxPool2d.of(3, 2, 1), AvgPool2d.of(2), new GlobalAvgPool2d(), new Flatten(),
+        Dense.of(3, 2), MaxPool2d.of(3, 2, 1), AvgPool2d.of(2), new GlobalAvgPool2d(), new GlobalMaxPool2d(), new Flatten(),
         new Dropout(0.25), BatchNorm1d.builder(3).momentum(0.2).eps(1e-3).build(), BatchNorm2d.of(5), new ReLU(),
         new LeakyReLU(0.3), new ELU(0.7), new GELU(), new SiLU(), new Sigmoid(), new Tanh(), new Softmax(-1));
     assertEquals(LayerType.builtInLabels().size(), layers.stream().map(Layer::type).distinct().count(),

@@ -22,6 +22,7 @@ import dev.cnn.layers.ELU;
 import dev.cnn.layers.Flatten;
 import dev.cnn.layers.GELU;
 import dev.cnn.layers.GlobalAvgPool2d;
+import dev.cnn.layers.GlobalMaxPool2d;
 import dev.cnn.layers.Init;
 import dev.cnn.layers.Layer;
 import dev.cnn.layers.LayerType;
@@ -240,14 +241,28 @@ class ModelFilesTest {
         .build(seed);
   }
 
+  /** The layer types a chain cannot hold beside everyLayerType's (a second global pooling). */
+  static Sequential otherLayerTypes(long seed) {
+    return Sequential.builder(3, 12, 12)
+        .add(Conv2d.of(3, 4, 3))
+        .add("gmp", new GlobalMaxPool2d())
+        .add(Dense.of(4, 3))
+        .build(seed);
+  }
+
   @Test
   void everyLayerTypeSurvivesTheArchitectureFile() throws IOException {
-    Sequential m = everyLayerType(11);
     Set<LayerType> covered = EnumSet.noneOf(LayerType.class);
-    m.layers().forEach(l -> covered.add(l.type()));
-    assertEquals(EnumSet.allOf(LayerType.class), covered, "add the new layer types to everyLayerType()");
+    everyLayerType(11).layers().forEach(l -> covered.add(l.type()));
+    otherLayerTypes(11).layers().forEach(l -> covered.add(l.type()));
+    assertEquals(EnumSet.allOf(LayerType.class), covered,
+        "add the new layer types to everyLayerType() or otherLayerTypes()");
+    roundTrip(everyLayerType(11), "all");
+    roundTrip(otherLayerTypes(11), "other");
+  }
 
-    Path w = dir.resolve("all.safetensors");
+  private void roundTrip(Sequential m, String label) throws IOException {
+    Path w = dir.resolve(label + ".safetensors");
     Rng rng = new Rng(12);
     // Non-trivial running statistics first, so that the buffers carry information.
     m.forward(Variable.constant(Tensor.uniform(rng, DType.FLOAT32, -1, 3, 8, 3, 12, 12)), Mode.TRAIN);
