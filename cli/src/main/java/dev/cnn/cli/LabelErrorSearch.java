@@ -8,7 +8,7 @@ import dev.cnn.data.DataLoader;
 import dev.cnn.data.Dataset;
 import dev.cnn.data.Splits;
 import dev.cnn.diagnose.Predictions;
-import dev.cnn.layers.Sequential;
+import dev.cnn.layers.Model;
 import dev.cnn.tensor.Log;
 import dev.cnn.tensor.Rng;
 import dev.cnn.tensor.io.AtomicFiles;
@@ -128,7 +128,7 @@ final class LabelErrorSearch {
     /** Trains on the split's training part and scores its held-out part. */
     static Fold run(TrainingRun.Config c, Dataset train, Splits.Split split, long seed, Map<String, Object> key)
         throws IOException {
-      Sequential model = TrainingRun.trainQuietly(c, train.subset(split.train()), train.classNames(), seed);
+      Model model = TrainingRun.trainQuietly(c, train.subset(split.train()), train.classNames(), seed);
       Predictions.Probabilities p;
       try (DataLoader held = DataLoader.builder(train.subset(split.validation())).batchSize(256).shuffle(false)
           .build()) {

@@ -2,7 +2,7 @@ package dev.cnn.cli;
 
 import dev.cnn.data.DataLoader;
 import dev.cnn.diagnose.ReportFigures;
-import dev.cnn.layers.Sequential;
+import dev.cnn.layers.Model;
 import dev.cnn.optim.LrRangeTest;
 import dev.cnn.tensor.Parallel;
 import dev.cnn.tensor.io.AtomicFiles;
@@ -65,7 +65,7 @@ final class LrFindCommand extends TrainCommand {
     TrainingRun.Config c = TrainingRun.Config.from(this);
     Parallel.setThreads(c.threads());
     TrainingRun.RunData d = TrainingRun.RunData.of(c);
-    Sequential model = TrainingRun.newModel(c, d.train(), d.names().size(), c.seed());
+    Model model = TrainingRun.newModel(c, d.train(), d.names().size(), c.seed());
     LrRangeTest.Result r;
     try (DataLoader loader = TrainingRun.trainingLoader(c, d.train(), c.seed())) {
       stdout.println(String.format(Locale.ROOT, "lr-find: %s on %s, %s, batch %d: up to %d batches, lr %.3g to %.3g",

@@ -2,7 +2,7 @@ package dev.cnn.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.cnn.layers.Sequential;
+import dev.cnn.layers.Model;
 import dev.cnn.layers.io.ModelFiles;
 import dev.cnn.tensor.io.AtomicFiles;
 import java.io.IOException;
@@ -16,7 +16,7 @@ import java.util.List;
  * A trained model's directory as {@code cnn train} writes it: {@code model.safetensors},
  * {@code model.json} (architecture) and {@code classes.json} (class names by label).
  */
-record ModelDir(Path dir, Sequential model, List<String> classNames) {
+record ModelDir(Path dir, Model model, List<String> classNames) {
   static final String WEIGHTS = "model.safetensors";
   static final String CLASSES = "classes.json";
 
@@ -25,7 +25,7 @@ record ModelDir(Path dir, Sequential model, List<String> classNames) {
     if (!Files.isRegularFile(weights)) {
       throw new IOException(dir + ": no " + WEIGHTS + " here; --model takes the --out directory of a 'cnn train' run");
     }
-    Sequential model = ModelFiles.load(weights);
+    Model model = ModelFiles.loadModel(weights);
     List<String> names = new ArrayList<>();
     Path classes = dir.resolve(CLASSES);
     if (Files.isRegularFile(classes)) {

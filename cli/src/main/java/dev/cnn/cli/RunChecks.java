@@ -1,7 +1,7 @@
 package dev.cnn.cli;
 
 import dev.cnn.data.Dataset;
-import dev.cnn.layers.Sequential;
+import dev.cnn.layers.Model;
 import dev.cnn.tensor.Parallel;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -104,7 +104,7 @@ final class RunChecks {
    *
    * @param samplesPerEpoch the images one epoch visits (more than the training set when oversampling)
    */
-  static void model(TrainingRun.Config c, Sequential model, Dataset train, int classes, int samplesPerEpoch) {
+  static void model(TrainingRun.Config c, Model model, Dataset train, int classes, int samplesPerEpoch) {
     if (!Arrays.equals(model.inputShape(), train.sampleShape())) {
       throw new IllegalArgumentException("--model " + c.model() + " takes inputs of shape " + shape(model.inputShape())
           + " but the images of " + c.dataset() + " are " + shape(train.sampleShape()) + "; "
@@ -125,7 +125,7 @@ final class RunChecks {
   }
 
   /** Refuses a batch whose training step would not fit in {@code freeHeap} bytes (never an OutOfMemoryError later). */
-  static void checkMemory(TrainingRun.Config c, Sequential model, int samplesPerEpoch, long freeHeap) {
+  static void checkMemory(TrainingRun.Config c, Model model, int samplesPerEpoch, long freeHeap) {
     long perSample = activationsPerSample(model) * FLOATS_PER_ACTIVATION * (long) Float.BYTES;
     long parameters = model.parameterCount() * FLOATS_PER_PARAMETER * (long) Float.BYTES;
     int batch = Math.min(c.batchSize(), Math.max(1, samplesPerEpoch)); // the loader never makes a larger batch
@@ -146,7 +146,7 @@ final class RunChecks {
   }
 
   /** The input and every layer's output, in values per sample: what a training step keeps for backward. */
-  static long activationsPerSample(Sequential model) {
+  static long activationsPerSample(Model model) {
     long n = product(model.inputShape());
     for (int i = 0; i < model.layers().size(); i++) n += product(model.outputShape(i));
     return n;

@@ -1,7 +1,7 @@
 package dev.cnn.cli;
 
 import dev.cnn.layers.Architectures;
-import dev.cnn.layers.Sequential;
+import dev.cnn.layers.Model;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -55,7 +55,7 @@ final class SummaryCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     java.io.PrintWriter stdout = spec.commandLine().getOut();
     Path dir = Path.of(model);
-    Sequential m;
+    Model m;
     if (Files.isDirectory(dir)) {
       refuseSizingFlagsForARun(dir);
       m = ModelDir.load(dir).model();
@@ -81,7 +81,7 @@ final class SummaryCommand implements Callable<Integer> {
   }
 
   /** The built-in architecture named by --model, sized by the checked --input-shape and --classes. */
-  private Sequential builtIn() {
+  private Model builtIn() {
     String key = model.trim().toLowerCase(Locale.ROOT);
     if (!Architectures.NAMES.contains(key)) {
       throw bad("--model " + model + ": not a directory and not a built-in architecture; expected one of "

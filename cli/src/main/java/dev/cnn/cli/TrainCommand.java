@@ -30,7 +30,9 @@ class TrainCommand implements Callable<Integer> {
       description = "Start from the settings of an example: ${COMPLETION-CANDIDATES}; explicit options override"
           + " them. shapes: the defaults. fashion: fashionnet on fashion-mnist, 15 epochs, cosine schedule,"
           + " --val-split 0.1, --early-stopping 4 on val_accuracy. fashion_bn: the same with vgg-small, 30 epochs"
-          + " and --augment shift=0.1,hflip,erase=0.25. imbalance: fashion with"
+          + " and --augment shift=0.1,hflip,erase=0.25. fashion_resnet: resnet-small (a residual GraphModel), 12"
+          + " epochs, --optimizer adamw --lr 0.002 --weight-decay 0.0005 --no-decay-on-bias-and-norm --lr-schedule"
+          + " warmup-steps:300,cosine --augment hflip. imbalance: fashion with"
           + " --subsample Pullover=0.05,Coat=0.05,Shirt=0.05.")
   Preset preset;
 
@@ -206,6 +208,6 @@ class TrainCommand implements Callable<Integer> {
 
   /** The example classifiers' settings. */
   enum Preset {
-    shapes, fashion, fashion_bn, imbalance
+    shapes, fashion, fashion_bn, fashion_resnet, imbalance
   }
 }

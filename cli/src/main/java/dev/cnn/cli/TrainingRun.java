@@ -16,7 +16,7 @@ import dev.cnn.layers.Architectures;
 import dev.cnn.layers.ClassificationLoss;
 import dev.cnn.layers.CrossEntropyLoss;
 import dev.cnn.layers.FocalLoss;
-import dev.cnn.layers.Sequential;
+import dev.cnn.layers.Model;
 import dev.cnn.layers.io.ModelFiles;
 import dev.cnn.optim.Adam;
 import dev.cnn.optim.Callback;
@@ -101,14 +101,18 @@ final class TrainingRun {
       TrainCommand.Preset p = o.preset != null ? o.preset
           : s.string("preset") == null || s.string("preset").isEmpty() ? null : TrainCommand.Preset.valueOf(s.string("preset"));
       String dataset = first(o.dataset, s.string("dataset"), p == null || p == TrainCommand.Preset.shapes ? "shapes" : "fashion-mnist");
-      String model = first(o.model, s.string("model"), p == TrainCommand.Preset.fashion_bn ? "vgg-small" : "fashionnet");
+      boolean resnet = p == TrainCommand.Preset.fashion_resnet;
+      String model = first(o.model, s.string("model"), p == TrainCommand.Preset.fashion_bn ? "vgg-small"
+          : resnet ? "resnet-small" : "fashionnet");
       boolean fashion = p != null && p != TrainCommand.Preset.shapes;
-      int epochs = first(o.epochs, s.integer("epochs"), p == null || p == TrainCommand.Preset.shapes ? 4 : p == TrainCommand.Preset.fashion_bn ? 30 : 15);
+      int epochs = first(o.epochs, s.integer("epochs"), p == null || p == TrainCommand.Preset.shapes ? 4
+          : p == TrainCommand.Preset.fashion_bn ? 30 : resnet ? 12 : 15);
       int early = first(o.earlyStopping, s.integer("early_stopping"), fashion ? 4 : 0);
       double valSplit = first(o.valSplit, s.number("val_split"), early > 0 ? 0.1 : 0.0);
-      String optimizer = first(o.optimizer, s.string("optimizer"), "adam").toLowerCase(Locale.ROOT);
-      double weightDecay = first(o.weightDecay, s.number("weight_decay"), optimizer.equals("adamw") ? 0.01 : 0.0);
-      String augment = first(o.augment, s.string("augment"), p == TrainCommand.Preset.fashion_bn ? "shift=0.1,hflip,erase=0.25" : "");
+      String optimizer = first(o.optimizer, s.string("optimizer"), resnet ? "adamw" : "adam").toLowerCase(Locale.ROOT);
+      double weightDecay = first(o.weightDecay, s.number("weight_decay"), resnet ? 5e-4 : optimizer.equals("adamw") ? 0.01 : 0.0);
+      String augment = first(o.augment, s.string("augment"), p == TrainCommand.Preset.fashion_bn ? "shift=0.1,hflip,erase=0.25"
+          : resnet ? "hflip" : "");
       String subsample = first(o.subsample, s.string("subsample"),
           p == TrainCommand.Preset.imbalance ? "Pullover=0.05,Coat=0.05,Shirt=0.05" : "");
       long seed = first(o.seed, s.integer("seed") == null ? null : s.longValue("seed"), 42L);
@@ -122,9 +126,10 @@ final class TrainingRun {
       List<Integer> excluded = o.exclude != null ? ExcludeList.read(o.exclude) : s.integers("excluded");
       String plateau = first(o.reduceLrOnPlateau, s.string("reduce_lr_on_plateau"), "").trim();
       Config c = new Config(p == null ? "" : p.name(), dataset, dataDir, first(o.imageSize, s.integer("image_size"), 0),
-          model, epochs, first(o.batchSize, s.integer("batch_size"), 64), optimizer, first(o.lr, s.number("lr"), 1e-3),
+          model, epochs, first(o.batchSize, s.integer("batch_size"), 64), optimizer,
+          first(o.lr, s.number("lr"), resnet ? 2e-3 : 1e-3),
           first(o.momentum, s.number("momentum"), 0.0), weightDecay,
-          first(o.lrSchedule, s.string("lr_schedule"), fashion ? "cosine" : "constant"),
+          first(o.lrSchedule, s.string("lr_schedule"), resnet ? "warmup-steps:300,cosine" : fashion ? "cosine" : "constant"),
           first(o.classWeights, s.string("class_weights"), "none"), first(o.oversample, s.bool("oversample"), false),
           subsample, augment, valSplit, early, monitor, seed, first(o.threads, Parallel.threads()), out, o.resume,
           first(o.diagnostics, s.bool("diagnostics"), false), limit != null && limit.length > 0 ? limit[0] : 0,
@@ -137,7 +142,7 @@ final class TrainingRun {
           first(o.loss, s.string("loss"), "cross-entropy").trim().toLowerCase(Locale.ROOT),
           first(o.focalGamma, s.number("focal_gamma"), 2.0), first(o.labelSmoothing, s.number("label_smoothing"), 0.0),
           first(o.clipNorm, s.number("clip_norm"), 0.0), plateau, first(o.minDelta, s.number("min_delta"), 0.0),
-          !first(o.noDecayOnBiasAndNorm, s.bool("no_decay_on_bias_and_norm"), false));
+          !first(o.noDecayOnBiasAndNorm, s.bool("no_decay_on_bias_and_norm"), resnet));
       c.check(o);
       if (s != Saved.NONE) c.checkSameAs(s.values);
       return c;
@@ -483,7 +488,7 @@ final class TrainingRun {
           java.util.Arrays.stream(counts).max().orElse(0), train.size()));
     }
 
-    Sequential model = resumed != null ? resumed.model() : newModel(c, train, classes, c.seed());
+    Model model = resumed != null ? resumed.model() : newModel(c, train, classes, c.seed());
     RunChecks.model(c, model, train, classes, sampler == null ? train.size() : sampler.samplesPerEpoch());
     ClassificationLoss loss = loss(c, train, names);
     Optimizer optimizer = optimizer(c, model);
@@ -593,7 +598,7 @@ final class TrainingRun {
   }
 
   /** The run's model, freshly initialised from {@code seed}: a named architecture or a model.json file. */
-  static Sequential newModel(Config c, Dataset train, int classes, long seed) throws IOException {
+  static Model newModel(Config c, Dataset train, int classes, long seed) throws IOException {
     if (c.model().endsWith(".json")) return ModelFiles.readArchitecture(Path.of(c.model()), seed);
     return c.dropout() >= 0 ? Architectures.byName(c.model(), train.sampleShape(), classes, seed, c.dropout())
         : Architectures.byName(c.model(), train.sampleShape(), classes, seed);
@@ -638,7 +643,7 @@ final class TrainingRun {
   }
 
   /** A trainer with the run's schedule and --clip-norm. */
-  static Trainer.Builder trainer(Config c, Sequential model, ClassificationLoss loss, Optimizer optimizer) {
+  static Trainer.Builder trainer(Config c, Model model, ClassificationLoss loss, Optimizer optimizer) {
     Trainer.Builder b = Trainer.builder(model, loss, optimizer).epochs(c.epochs()).schedule(schedule(c));
     return c.clipNorm() > 0 ? b.clipGradientNorm(c.clipNorm()) : b;
   }
@@ -666,8 +671,8 @@ final class TrainingRun {
    * quietly and without validation, early stopping, learning-rate reduction on a plateau or
    * checkpoints (a fold of cnn diagnose --label-errors). Every random choice comes from {@code seed}.
    */
-  static Sequential trainQuietly(Config c, Dataset train, List<String> names, long seed) throws IOException {
-    Sequential model = newModel(c, train, names.size(), seed);
+  static Model trainQuietly(Config c, Dataset train, List<String> names, long seed) throws IOException {
+    Model model = newModel(c, train, names.size(), seed);
     Trainer trainer = trainer(c, model, loss(c, train, names), optimizer(c, model)).callbacks(new TerminateOnNaN())
         .progress(Progress.none()).build();
     try (DataLoader loader = trainingLoader(c, train, seed)) {
@@ -784,7 +789,7 @@ final class TrainingRun {
     return Splits.stratified(d.labels(), (double) n / d.size(), rng).validation();
   }
 
-  static Optimizer optimizer(Config c, Sequential model) {
+  static Optimizer optimizer(Config c, Model model) {
     switch (c.optimizer()) {
       case "sgd":
         return Sgd.builder(c.lr()).momentum(c.momentum()).weightDecay(c.weightDecay())

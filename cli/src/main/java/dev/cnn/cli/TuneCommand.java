@@ -5,7 +5,7 @@ import dev.cnn.data.Dataset;
 import dev.cnn.data.Splits;
 import dev.cnn.diagnose.StudyFigures;
 import dev.cnn.layers.ClassificationLoss;
-import dev.cnn.layers.Sequential;
+import dev.cnn.layers.Model;
 import dev.cnn.optim.Callback;
 import dev.cnn.optim.EpochMetrics;
 import dev.cnn.optim.Evaluation;
@@ -383,7 +383,7 @@ final class TuneCommand extends TrainCommand {
 
   private static Scored fit(TrainingRun.Config c, Dataset train, Dataset validation, List<String> names,
       String objective, Direction direction, List<Trial> pruneAgainst) throws IOException {
-    Sequential model = TrainingRun.newModel(c, train, names.size(), c.seed());
+    Model model = TrainingRun.newModel(c, train, names.size(), c.seed());
     ClassificationLoss loss = TrainingRun.loss(c, train, names);
     List<Double> curve = new ArrayList<>();
     boolean[] pruned = {false};
@@ -410,7 +410,7 @@ final class TuneCommand extends TrainCommand {
   }
 
   /** The objective after an epoch: from the epoch's metrics, or (F1, recall) by evaluating the validation data. */
-  private static double score(String objective, EpochMetrics m, Sequential model, ClassificationLoss loss,
+  private static double score(String objective, EpochMetrics m, Model model, ClassificationLoss loss,
       DataLoader val, List<String> names) {
     switch (objective) {
       case "val_accuracy":

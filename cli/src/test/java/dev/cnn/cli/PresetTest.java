@@ -73,4 +73,21 @@ class PresetTest {
     assertEquals(0.0, c.valSplit());
     assertEquals("lenet5", c.model());
   }
+
+  @Test
+  void fashionResnetTrainsTheResidualNetwork() {
+    TrainingRun.Config c = config("--preset", "fashion_resnet");
+    assertEquals("fashion-mnist", c.dataset());
+    assertEquals("resnet-small", c.model());
+    assertEquals(12, c.epochs());
+    assertEquals("adamw", c.optimizer());
+    assertEquals(2e-3, c.lr());
+    assertEquals(5e-4, c.weightDecay());
+    assertEquals(false, c.decayBiasAndNorm());
+    assertEquals("warmup-steps:300,cosine", c.lrSchedule());
+    assertEquals("hflip", c.augment());
+    assertEquals(4, c.earlyStopping());
+    assertEquals(Metric.VAL_ACCURACY, c.monitor());
+    assertEquals(6, config("--preset", "fashion_resnet", "--epochs", "6").epochs(), "explicit options win");
+  }
 }

@@ -12,7 +12,7 @@ import dev.cnn.data.SyntheticShapes;
 import dev.cnn.layers.ClassificationLoss;
 import dev.cnn.layers.CrossEntropyLoss;
 import dev.cnn.layers.FocalLoss;
-import dev.cnn.layers.Sequential;
+import dev.cnn.layers.Model;
 import dev.cnn.optim.Optimizer;
 import java.nio.file.Path;
 import java.util.List;
@@ -46,7 +46,7 @@ class TrainingOptionsTest {
   void noDecayOnBiasAndNormExemptsEveryOneDimensionalParameter() throws Exception {
     TrainingRun.Config c = PresetTest.config("--optimizer", "adamw", "--no-decay-on-bias-and-norm", "--model", "vgg-small");
     var shapes = SyntheticShapes.builder().trainSize(40).testSize(10).seed(1).build().train();
-    Sequential model = TrainingRun.newModel(c, shapes, shapes.classes(), 1);
+    Model model = TrainingRun.newModel(c, shapes, shapes.classes(), 1);
     Optimizer o = TrainingRun.optimizer(c, model);
     List<String> oneDimensional = model.parameters().entrySet().stream().filter(e -> e.getValue().value().rank() == 1)
         .map(java.util.Map.Entry::getKey).toList();

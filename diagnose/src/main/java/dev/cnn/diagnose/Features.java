@@ -3,7 +3,7 @@ package dev.cnn.diagnose;
 import dev.cnn.engine.Mode;
 import dev.cnn.engine.NoGrad;
 import dev.cnn.engine.Variable;
-import dev.cnn.layers.Sequential;
+import dev.cnn.layers.Model;
 import dev.cnn.tensor.Batch;
 import dev.cnn.tensor.Tensor;
 import dev.cnn.tensor.Workspace;
@@ -26,7 +26,7 @@ public final class Features {
    *
    * @throws IllegalArgumentException when the model has fewer than two layers
    */
-  public static float[][] penultimate(Sequential model, Iterable<Batch> batches) {
+  public static float[][] penultimate(Model model, Iterable<Batch> batches) {
     int layers = model.layers().size();
     if (layers < 2) {
       throw new IllegalArgumentException("features: the model has " + layers + " layer; expected at least two (the"

@@ -4,7 +4,7 @@ import dev.cnn.engine.Mode;
 import dev.cnn.engine.NoGrad;
 import dev.cnn.engine.Ops;
 import dev.cnn.engine.Variable;
-import dev.cnn.layers.Sequential;
+import dev.cnn.layers.Model;
 import dev.cnn.tensor.Batch;
 import dev.cnn.tensor.Tensor;
 import dev.cnn.tensor.Workspace;
@@ -29,7 +29,7 @@ public record Predictions(int[] labels, int[] predicted, double[] confidence, do
    *
    * @throws IllegalArgumentException when a label is outside the model's classes or there are no images
    */
-  public static Predictions of(Sequential model, Iterable<Batch> batches) {
+  public static Predictions of(Model model, Iterable<Batch> batches) {
     Probabilities p = probabilities(model, batches);
     return from(p.labels(), p.probabilities());
   }
@@ -43,7 +43,7 @@ public record Predictions(int[] labels, int[] predicted, double[] confidence, do
   public record Probabilities(int[] labels, double[][] probabilities) {}
 
   /** {@code softmax(model(x))} for every image, in {@link Mode#EVAL} and without recording gradients. */
-  public static Probabilities probabilities(Sequential model, Iterable<Batch> batches) {
+  public static Probabilities probabilities(Model model, Iterable<Batch> batches) {
     int k = model.outputShape()[0];
     int n = 0;
     int[] labels = new int[256];

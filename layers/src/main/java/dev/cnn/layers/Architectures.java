@@ -16,7 +16,7 @@ import java.util.Locale;
  */
 public final class Architectures {
   /** The names {@link #byName} accepts. */
-  public static final List<String> NAMES = List.of("fashionnet", "lenet5", "vgg-small");
+  public static final List<String> NAMES = List.of("fashionnet", "lenet5", "vgg-small", "resnet-small");
 
   private Architectures() {}
 
@@ -63,6 +63,33 @@ public final class Architectures {
         .add(new Dropout(dropout))
         .add(Dense.of(128, classes))
         .build(seed);
+  }
+
+  /**
+   * A small residual network for 28x28 to 64x64 images ({@link GraphModel}):
+   * <pre>
+   *  stem     Conv2d C -> 16, 3x3, padding 1 (no bias), BatchNorm2d, ReLU      [16, H, W]
+   *  res1     ResidualBlock 16 -> 16                                           [16, H, W]
+   *  res2     ResidualBlock 16 -> 32, stride 2 (1x1 projection shortcut)       [32, H/2, W/2]
+   *  res3     ResidualBlock 32 -> 64, stride 2 (1x1 projection shortcut)       [64, H/4, W/4]
+   *  pool     GlobalAvgPool2d                                                  [64]
+   *  fc       Dense 64 -> classes
+   * </pre>
+   * 77,754 parameters for 1 channel and 10 classes; the global pooling makes it take any image size
+   * of at least 4 x 4.
+   */
+  public static GraphModel resnetSmall(int[] inputShape, int classes, long seed) {
+    int[] s = checkImage("resnet-small", inputShape, classes, 4, "two stride-2 blocks");
+    GraphModel.Builder b = GraphModel.builder(s);
+    String h = b.add("stem", Conv2d.builder(s[0], 16).kernel(3).padding(1).bias(false).build(), GraphModel.INPUT);
+    h = b.add("stem_bn", BatchNorm2d.of(16), h);
+    h = b.add("stem_relu", new ReLU(), h);
+    h = ResidualBlock.add(b, "res1", h, 16, 16, 1);
+    h = ResidualBlock.add(b, "res2", h, 16, 32, 2);
+    h = ResidualBlock.add(b, "res3", h, 32, 64, 2);
+    h = b.add("pool", new GlobalAvgPool2d(), h);
+    h = b.add("fc", Dense.of(64, classes), h);
+    return b.build(h, seed);
   }
 
   /**
@@ -156,12 +183,13 @@ public final class Architectures {
   }
 
   /**
-   * The architecture of this name: {@code "fashionnet"}, {@code "lenet5"} or {@code "vgg-small"}
-   * (case and surrounding spaces ignored).
+   * The architecture of this name: {@code "fashionnet"}, {@code "lenet5"}, {@code "vgg-small"}
+   * (each a {@link Sequential}) or {@code "resnet-small"} (a {@link GraphModel}); case and
+   * surrounding spaces ignored.
    *
    * @throws IllegalArgumentException naming the valid names when the name is unknown
    */
-  public static Sequential byName(String name, int[] inputShape, int classes, long seed) {
+  public static Model byName(String name, int[] inputShape, int classes, long seed) {
     String key = name == null ? "" : name.trim().toLowerCase(Locale.ROOT);
     switch (key) {
       case "fashionnet":
@@ -170,6 +198,8 @@ public final class Architectures {
         return lenet5(inputShape, classes, seed);
       case "vgg-small":
         return vggSmall(inputShape, classes, seed);
+      case "resnet-small":
+        return resnetSmall(inputShape, classes, seed);
       default:
         throw new IllegalArgumentException("architecture '" + name + "' is unknown; expected one of " + NAMES);
     }
@@ -184,7 +214,7 @@ public final class Architectures {
    *
    * @throws IllegalArgumentException for lenet5, which has no dropout layer, or p outside [0, 1)
    */
-  public static Sequential byName(String name, int[] inputShape, int classes, long seed, double dropout) {
+  public static Model byName(String name, int[] inputShape, int classes, long seed, double dropout) {
     String key = name == null ? "" : name.trim().toLowerCase(Locale.ROOT);
     switch (key) {
       case "fashionnet":
@@ -192,7 +222,8 @@ public final class Architectures {
       case "vgg-small":
         return vggSmall(inputShape, classes, seed, dropout);
       case "lenet5":
-        throw new IllegalArgumentException("lenet5 has no dropout layer, so a dropout rate cannot be set; use"
+      case "resnet-small":
+        throw new IllegalArgumentException(key + " has no dropout layer, so a dropout rate cannot be set; use"
             + " fashionnet or vgg-small, or leave the rate out");
       default:
         return byName(name, inputShape, classes, seed); // says the name is unknown

@@ -3,6 +3,7 @@ package dev.cnn.layers;
 import dev.cnn.engine.Variable;
 import dev.cnn.tensor.Tensor;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
@@ -31,13 +32,16 @@ import java.util.StringJoiner;
  */
 public final class Summary {
   /**
-   * One layer: its name in the model, its kind and the kind's name ({@link Layer#typeName()}), its
-   * per-sample output shape, and its numbers of trainable scalars (parameters) and non-trainable
-   * ones (buffers).
+   * One layer (or a graph's merge node: {@code type} null, {@code typeName} "add" or "concat"): its
+   * name in the model, its kind and the kind's name ({@link Layer#typeName()}), its per-sample
+   * output shape, its numbers of trainable scalars (parameters) and non-trainable ones (buffers),
+   * and the nodes it takes its input from (in a {@link GraphModel}; a stack's previous layer).
    */
-  public record Row(String name, LayerType type, String typeName, int[] outputShape, long trainable, long nonTrainable) {
+  public record Row(String name, LayerType type, String typeName, int[] outputShape, long trainable, long nonTrainable,
+      List<String> inputs) {
     public Row {
       outputShape = outputShape.clone();
+      inputs = List.copyOf(inputs);
     }
 
     /** A copy of the per-sample output shape. */
@@ -60,12 +64,19 @@ public final class Summary {
     }
   }
 
-  private final int[] inputShape;
+  private final String title;
   private final List<Row> rows;
+  private final boolean connections;
 
-  private Summary(int[] inputShape, List<Row> rows) {
-    this.inputShape = inputShape;
+  private Summary(String title, List<Row> rows, boolean connections) {
+    this.title = title;
     this.rows = rows;
+    this.connections = connections;
+  }
+
+  /** A summary of these rows under this title; with {@code connections}, a "Connected to" column. */
+  static Summary of(String title, List<Row> rows, boolean connections) {
+    return new Summary(title, Collections.unmodifiableList(new ArrayList<>(rows)), connections);
   }
 
   /** The summary of a built model. */
@@ -77,9 +88,9 @@ public final class Summary {
       for (Variable v : layer.parameters().values()) trainable += v.value().size();
       for (Tensor t : layer.buffers().values()) nonTrainable += t.size();
       rows.add(new Row(model.layerNames().get(i), layer.type(), layer.typeName(), model.outputShape(i), trainable,
-          nonTrainable));
+          nonTrainable, List.of(i == 0 ? GraphModel.INPUT : model.layerNames().get(i - 1))));
     }
-    return new Summary(model.inputShape(), Collections.unmodifiableList(rows));
+    return of("Sequential, input [N, " + join(model.inputShape()) + "]", rows, false);
   }
 
   public List<Row> rows() {
@@ -108,19 +119,24 @@ public final class Summary {
   /** The table shown in the class comment. */
   @Override
   public String toString() {
+    int columns = connections ? 4 : 3;
     List<String[]> cells = new ArrayList<>();
-    cells.add(new String[] {"Layer (type)", "Output shape", "Param #"});
+    cells.add(connections ? new String[] {"Layer (type)", "Output shape", "Param #", "Connected to"}
+        : new String[] {"Layer (type)", "Output shape", "Param #"});
     for (Row r : rows) {
-      cells.add(new String[] {r.name() + " (" + r.typeName() + ")", r.batchShape(), count(r.total())});
+      String[] c = {r.name() + " (" + r.typeName() + ")", r.batchShape(), count(r.total()), String.join(", ", r.inputs())};
+      cells.add(Arrays.copyOf(c, columns));
     }
-    int[] width = new int[3];
-    for (String[] c : cells) for (int k = 0; k < 3; k++) width[k] = Math.max(width[k], c[k].length());
-    String format = "%-" + (width[0] + 3) + "s%-" + (width[1] + 3) + "s%" + width[2] + "s%n";
-    String rule = "=".repeat(width[0] + width[1] + width[2] + 6) + System.lineSeparator();
+    int[] width = new int[columns];
+    for (String[] c : cells) for (int k = 0; k < columns; k++) width[k] = Math.max(width[k], c[k].length());
+    String format = "%-" + (width[0] + 3) + "s%-" + (width[1] + 3) + "s%" + width[2] + "s"
+        + (connections ? "   %-" + width[3] + "s" : "") + "%n";
+    int ruleWidth = width[0] + width[1] + width[2] + 6 + (connections ? width[3] + 3 : 0);
+    String rule = "=".repeat(ruleWidth) + System.lineSeparator();
     StringBuilder sb = new StringBuilder();
-    sb.append("Sequential, input [N, ").append(join(inputShape)).append(']').append(System.lineSeparator());
+    sb.append(title).append(System.lineSeparator());
     for (int i = 0; i < cells.size(); i++) {
-      sb.append(String.format(Locale.ROOT, format, (Object[]) cells.get(i)));
+      sb.append(String.format(Locale.ROOT, format, (Object[]) cells.get(i)).replaceAll(" +(\\R)$", "$1"));
       if (i == 0) sb.append(rule);
     }
     sb.append(rule);

@@ -23,7 +23,7 @@ class ArchitecturesTest {
     for (String name : Architectures.NAMES) {
       for (int[] shape : List.of(new int[] {3, 32, 32}, new int[] {1, 28, 28})) {
         for (int classes : new int[] {2, 7}) {
-          Sequential m = Architectures.byName(name, shape, classes, 5);
+          Model m = Architectures.byName(name, shape, classes, 5);
           assertArrayEquals(shape, m.inputShape());
           assertArrayEquals(new int[] {classes}, m.outputShape(), name);
           Tensor batch = Tensor.uniform(new Rng(1), DType.FLOAT32, 0, 1, 2, shape[0], shape[1], shape[2]);
@@ -41,7 +41,7 @@ class ArchitecturesTest {
   @Test
   void gradientsReachEveryParameter() {
     for (String name : Architectures.NAMES) {
-      Sequential m = Architectures.byName(name, new int[] {1, 16, 16}, 3, 9);
+      Model m = Architectures.byName(name, new int[] {1, 16, 16}, 3, 9);
       Tensor batch = Tensor.uniform(new Rng(2), DType.FLOAT32, 0, 1, 4, 1, 16, 16);
       Ops.sum(m.forward(Variable.constant(batch), Mode.TRAIN)).backward();
       m.parameters().forEach((k, v) -> assertNotNull(v.grad(), name + ": no gradient for " + k));
@@ -93,7 +93,7 @@ class ArchitecturesTest {
 
   @Test
   void badArgumentsAreNamed() {
-    assertEquals("architecture 'resnet' is unknown; expected one of [fashionnet, lenet5, vgg-small]",
+    assertEquals("architecture 'resnet' is unknown; expected one of [fashionnet, lenet5, vgg-small, resnet-small]",
         assertThrows(IllegalArgumentException.class,
             () -> Architectures.byName("resnet", new int[] {1, 28, 28}, 10, 1)).getMessage());
     assertArrayEquals(new int[] {10}, Architectures.byName(" VGG-Small ", new int[] {1, 28, 28}, 10, 1).outputShape());

@@ -26,7 +26,7 @@ class SequentialPredictTest {
 
   @Test
   void probabilitiesAreTheSoftmaxOfTheEvalForwardPassAcrossBatches() {
-    int n = Sequential.PREDICT_BATCH + 44; // two batches, the second partial
+    int n = Model.PREDICT_BATCH + 44; // two batches, the second partial
     float[][] x = samples(n, 1);
     float[][] p = MODEL.predict(x);
     assertEquals(n, p.length);

@@ -1,7 +1,7 @@
 package dev.cnn.optim;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.cnn.layers.Sequential;
+import dev.cnn.layers.Model;
 import dev.cnn.layers.io.FileFormatException;
 import dev.cnn.layers.io.ModelFiles;
 import dev.cnn.layers.io.SafeTensors;
@@ -32,7 +32,7 @@ import java.util.Map;
  *   <li>{@code state.json}: the format and version, the epochs done, the base learning rate and
  *       the learning-rate scale ({@link Trainer.TrainingState}), why a callback stopped the run
  *       (or null), the history ({@link History#json} rows), the generator state of every layer
- *       that draws random numbers ({@link Sequential#randomStates()}: each dropout layer's),
+ *       that draws random numbers ({@link Model#randomStates()}: each dropout layer's),
  *       each stateful callback's counters by its key, the optimiser's name and
  *       hyperparameters (checked on restore), the caller's {@code extra} strings (the command
  *       line stores its configuration and seed there), and the size and CRC-32 of each of the
@@ -65,7 +65,7 @@ import java.util.Map;
  * <h2>Resuming</h2>
  * <pre>
  * Checkpoint.Loaded ckpt = Checkpoint.load(dir);
- * Sequential model = ckpt.model();                       // or a model built the same way
+ * Model model = ckpt.model();                       // or a model built the same way
  * Optimizer opt = Adam.adamW(1e-3).build(model.parameters());   // the same settings as the run
  * EarlyStopping es = EarlyStopping.on(Metric.VAL_LOSS).patience(5).restoreBestWeights(true).build();
  * ckpt.restore(model, opt, List.of(es));                 // weights, random states, optimiser, counters
@@ -107,7 +107,7 @@ public final class Checkpoint {
    * @throws IllegalArgumentException if a callback's state holds a value of another kind than
    *     number, boolean or string, or a key is not letters, digits, '_' and '-'
    */
-  public static Path save(Path dir, Sequential model, Optimizer optimizer, Trainer.TrainingState state,
+  public static Path save(Path dir, Model model, Optimizer optimizer, Trainer.TrainingState state,
       List<? extends Callback> callbacks, Map<String, String> extra) throws IOException {
     if (dir == null || model == null || optimizer == null || state == null || callbacks == null) {
       throw new IllegalArgumentException("Checkpoint.save: the directory, model, optimiser, training state and"
@@ -145,7 +145,7 @@ public final class Checkpoint {
     Path stateFile = sub.resolve(STATE);
     CheckpointState state = CheckpointState.fromJson(stateFile, CheckpointDirectory.readChecked(sub, FILES));
 
-    Sequential model = ModelFiles.load(sub.resolve(MODEL));
+    Model model = ModelFiles.loadModel(sub.resolve(MODEL));
     model.restoreRandomStates(state.randomStates(), stateFile.toString());
     Path optFile = sub.resolve(OPTIMIZER);
     SafeTensors.Contents optContents = SafeTensors.read(optFile);
@@ -177,12 +177,12 @@ public final class Checkpoint {
    */
   public static final class Loaded {
     private final Path directory;
-    private final Sequential model;
+    private final Model model;
     private final CheckpointState state;
     private final Map<String, Tensor> optimizerState;
     private final Map<String, Map<String, Tensor>> callbackTensors;
 
-    Loaded(Path directory, Sequential model, CheckpointState state, Map<String, Tensor> optimizerState,
+    Loaded(Path directory, Model model, CheckpointState state, Map<String, Tensor> optimizerState,
         Map<String, Map<String, Tensor>> callbackTensors) {
       this.directory = directory;
       this.model = model;
@@ -200,7 +200,7 @@ public final class Checkpoint {
      * The model rebuilt from the architecture with the saved weights and buffers, and its
      * dropout generators where they were ({@link #restore} does the same to another model).
      */
-    public Sequential model() {
+    public Model model() {
       return model;
     }
 
@@ -291,7 +291,7 @@ public final class Checkpoint {
      *     that is not given, or a callback's settings. The objects may then be partly restored:
      *     build them again before trying something else.
      */
-    public void restore(Sequential model, Optimizer optimizer, List<? extends Callback> callbacks) {
+    public void restore(Model model, Optimizer optimizer, List<? extends Callback> callbacks) {
       CheckpointRestore.restore(this, model, optimizer, callbacks);
     }
   }

@@ -1,6 +1,6 @@
 package dev.cnn.optim;
 
-import dev.cnn.layers.Sequential;
+import dev.cnn.layers.Model;
 import dev.cnn.tensor.Tensor;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,7 +18,7 @@ final class CheckpointRestore {
   private CheckpointRestore() {}
 
   /** See {@link Checkpoint.Loaded#restore}. */
-  static void restore(Checkpoint.Loaded loaded, Sequential model, Optimizer optimizer,
+  static void restore(Checkpoint.Loaded loaded, Model model, Optimizer optimizer,
       List<? extends Callback> callbacks) {
     Path directory = loaded.directory();
     Path stateFile = directory.resolve(Checkpoint.STATE);

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.cnn.layers.Sequential;
+import dev.cnn.layers.Model;
 import dev.cnn.layers.io.FileFormatException;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -61,7 +61,7 @@ record CheckpointState(int epochsDone, double baseLr, double lrScale, String sto
    *     number, boolean or string, a state key is not letters, digits, '_' and '-', or
    *     {@code extra} holds a null
    */
-  static CheckpointState capture(Sequential model, Optimizer optimizer, Trainer.TrainingState state,
+  static CheckpointState capture(Model model, Optimizer optimizer, Trainer.TrainingState state,
       List<? extends Callback> callbacks, Map<String, String> extra) {
     Map<String, Map<String, Object>> cbStates = new LinkedHashMap<>();
     keyed(callbacks).forEach((key, c) -> cbStates.put(key, c.saveState()));

@@ -4,7 +4,7 @@ import dev.cnn.engine.Mode;
 import dev.cnn.engine.Variable;
 import dev.cnn.layers.Layer;
 import dev.cnn.layers.LayerType;
-import dev.cnn.layers.Sequential;
+import dev.cnn.layers.Model;
 import dev.cnn.tensor.Tensor;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -20,18 +20,18 @@ import java.util.Map;
  *   <li>for each ReLU layer, the fraction of its outputs that are exactly zero, averaged over the
  *       epoch's batches (a layer near 1.0 has "dead units").
  * </ul>
- * When off, the trainer runs {@link Sequential#forward} and none of this code.
+ * When off, the trainer runs {@link Model#forward} and none of this code.
  */
 public final class Diagnostics {
   /** One epoch's record: by parameter name, and by ReLU layer name. */
   public record Epoch(int epoch, Map<String, Double> gradientNorms, Map<String, Double> reluZeroFractions) {}
 
-  private final Sequential model;
+  private final Model model;
   private final Map<String, Double> normSums = new LinkedHashMap<>();
   private final Map<String, Double> zeroSums = new LinkedHashMap<>();
   private int batches;
 
-  Diagnostics(Sequential model) {
+  Diagnostics(Model model) {
     this.model = model;
   }
 

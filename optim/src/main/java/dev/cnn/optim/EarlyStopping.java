@@ -1,6 +1,6 @@
 package dev.cnn.optim;
 
-import dev.cnn.layers.Sequential;
+import dev.cnn.layers.Model;
 import dev.cnn.tensor.Log;
 import dev.cnn.tensor.Tensor;
 import java.util.Arrays;
@@ -162,7 +162,7 @@ public final class EarlyStopping implements StatefulCallback {
    *     model's tensor names and shapes
    */
   @Override
-  public void restoreState(Map<String, Object> scalars, Map<String, Tensor> tensors, Sequential model) {
+  public void restoreState(Map<String, Object> scalars, Map<String, Tensor> tensors, Model model) {
     String savedMonitor = StatefulCallback.text(scalars, "monitor");
     String savedMode = StatefulCallback.text(scalars, "mode");
     boolean savedRestore = StatefulCallback.bool(scalars, "restore_best_weights");

@@ -4,7 +4,7 @@ import dev.cnn.engine.Mode;
 import dev.cnn.engine.NoGrad;
 import dev.cnn.engine.Variable;
 import dev.cnn.layers.ClassificationLoss;
-import dev.cnn.layers.Sequential;
+import dev.cnn.layers.Model;
 import dev.cnn.tensor.Batch;
 import dev.cnn.tensor.Tensor;
 import dev.cnn.tensor.TensorMath;
@@ -22,7 +22,7 @@ public final class Evaluator {
    *     batch's size)
    * @param classNames names by label, or null
    */
-  public static Evaluation evaluate(Sequential model, ClassificationLoss loss, Iterable<Batch> batches,
+  public static Evaluation evaluate(Model model, ClassificationLoss loss, Iterable<Batch> batches,
       List<String> classNames) {
     if (Workspace.active()) {
       throw new IllegalStateException("evaluate: called inside an open Workspace scope, which would keep"

@@ -3,7 +3,7 @@ package dev.cnn.optim;
 import dev.cnn.engine.Mode;
 import dev.cnn.engine.Variable;
 import dev.cnn.layers.ClassificationLoss;
-import dev.cnn.layers.Sequential;
+import dev.cnn.layers.Model;
 import dev.cnn.tensor.Batch;
 import dev.cnn.tensor.Workspace;
 import java.util.Arrays;
@@ -53,7 +53,7 @@ public final class LrRangeTest {
    *
    * @throws IllegalArgumentException when {@code 0 < start < end} or {@code steps >= 5} does not hold
    */
-  public static Result run(Sequential model, ClassificationLoss lossFunction, Optimizer optimizer,
+  public static Result run(Model model, ClassificationLoss lossFunction, Optimizer optimizer,
       Iterable<Batch> batches, double start, double end, int steps) {
     if (!(start > 0 && end > start && Double.isFinite(end))) {
       throw new IllegalArgumentException("lr range test: from " + start + " to " + end + "; expected 0 < start < end,"

@@ -1,6 +1,6 @@
 package dev.cnn.optim;
 
-import dev.cnn.layers.Sequential;
+import dev.cnn.layers.Model;
 import dev.cnn.layers.io.ModelFiles;
 import dev.cnn.tensor.Log;
 import dev.cnn.tensor.Tensor;
@@ -153,7 +153,7 @@ public final class ModelCheckpoint implements StatefulCallback {
    * @throws IllegalArgumentException if the saved state monitored another metric (or none)
    */
   @Override
-  public void restoreState(Map<String, Object> scalars, Map<String, Tensor> tensors, Sequential model) {
+  public void restoreState(Map<String, Object> scalars, Map<String, Tensor> tensors, Model model) {
     String saved = StatefulCallback.text(scalars, "monitor");
     String own = monitor == null ? "" : monitor.key();
     if (!saved.equals(own)) {

@@ -1,6 +1,6 @@
 package dev.cnn.optim;
 
-import dev.cnn.layers.Sequential;
+import dev.cnn.layers.Model;
 import dev.cnn.tensor.Log;
 import dev.cnn.tensor.Tensor;
 import java.util.LinkedHashMap;
@@ -133,7 +133,7 @@ public final class ReduceLrOnPlateau implements StatefulCallback {
    * @throws IllegalArgumentException if the saved state watched another metric
    */
   @Override
-  public void restoreState(Map<String, Object> scalars, Map<String, Tensor> tensors, Sequential model) {
+  public void restoreState(Map<String, Object> scalars, Map<String, Tensor> tensors, Model model) {
     String saved = StatefulCallback.text(scalars, "monitor");
     if (!saved.equals(monitor.key())) {
       throw new IllegalArgumentException("the saved reduce-on-plateau watched " + saved + ", this one watches "

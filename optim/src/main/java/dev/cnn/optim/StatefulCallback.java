@@ -1,6 +1,6 @@
 package dev.cnn.optim;
 
-import dev.cnn.layers.Sequential;
+import dev.cnn.layers.Model;
 import dev.cnn.tensor.Tensor;
 import java.util.Map;
 
@@ -44,7 +44,7 @@ public interface StatefulCallback extends Callback {
    * @throws IllegalArgumentException if the state was saved by a callback of other settings (another
    *     monitored metric) or does not fit the model; the message says which value
    */
-  void restoreState(Map<String, Object> scalars, Map<String, Tensor> tensors, Sequential model);
+  void restoreState(Map<String, Object> scalars, Map<String, Tensor> tensors, Model model);
 
   /** A number from a saved state (a Double, a Long, or "Infinity", "-Infinity", "NaN"). */
   static double number(Map<String, Object> state, String key) {

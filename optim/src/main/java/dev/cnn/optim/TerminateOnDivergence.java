@@ -1,6 +1,6 @@
 package dev.cnn.optim;
 
-import dev.cnn.layers.Sequential;
+import dev.cnn.layers.Model;
 import dev.cnn.tensor.Log;
 import dev.cnn.tensor.Tensor;
 import java.util.LinkedHashMap;
@@ -67,7 +67,7 @@ public final class TerminateOnDivergence implements StatefulCallback {
   }
 
   @Override
-  public void restoreState(Map<String, Object> scalars, Map<String, Tensor> tensors, Sequential model) {
+  public void restoreState(Map<String, Object> scalars, Map<String, Tensor> tensors, Model model) {
     reference = StatefulCallback.number(scalars, "reference");
     above = StatefulCallback.integer(scalars, "above");
   }

@@ -3,7 +3,7 @@ package dev.cnn.optim;
 import dev.cnn.engine.Mode;
 import dev.cnn.engine.Variable;
 import dev.cnn.layers.ClassificationLoss;
-import dev.cnn.layers.Sequential;
+import dev.cnn.layers.Model;
 import dev.cnn.tensor.Batch;
 import dev.cnn.tensor.BatchSource;
 import dev.cnn.tensor.Workspace;
@@ -33,7 +33,7 @@ import java.util.List;
  * the callbacks have changed the optimiser's rate since).
  */
 public final class Trainer {
-  private final Sequential model;
+  private final Model model;
   private final ClassificationLoss loss;
   private final Optimizer optimizer;
   private final int epochs;
@@ -57,7 +57,7 @@ public final class Trainer {
     this.diagnostics = b.diagnostics ? new Diagnostics(b.model) : null;
   }
 
-  public static Builder builder(Sequential model, ClassificationLoss loss, Optimizer optimizer) {
+  public static Builder builder(Model model, ClassificationLoss loss, Optimizer optimizer) {
     return new Builder(model, loss, optimizer);
   }
 
@@ -242,7 +242,7 @@ public final class Trainer {
 
   /** The loop's settings, validated as they are set. */
   public static final class Builder {
-    private final Sequential model;
+    private final Model model;
     private final ClassificationLoss loss;
     private final Optimizer optimizer;
     private int epochs = 10;
@@ -252,7 +252,7 @@ public final class Trainer {
     private Progress progress = Progress.none();
     private boolean diagnostics;
 
-    private Builder(Sequential model, ClassificationLoss loss, Optimizer optimizer) {
+    private Builder(Model model, ClassificationLoss loss, Optimizer optimizer) {
       if (model == null || loss == null || optimizer == null) {
         throw new IllegalArgumentException("Trainer: the model, the loss and the optimiser must all be given");
       }

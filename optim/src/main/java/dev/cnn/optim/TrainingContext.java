@@ -1,12 +1,12 @@
 package dev.cnn.optim;
 
-import dev.cnn.layers.Sequential;
+import dev.cnn.layers.Model;
 import java.util.Collections;
 import java.util.List;
 
 /** What callbacks see of a running {@link Trainer#fit}: the model, the optimiser, the history so far, and the stop switch. */
 public final class TrainingContext {
-  private final Sequential model;
+  private final Model model;
   private final Optimizer optimizer;
   private final List<EpochMetrics> history;
   private final Trainer.TrainingState state;
@@ -15,11 +15,11 @@ public final class TrainingContext {
   private double lrScale = 1;
 
   /** A context outside a trainer (for tests of single callbacks): no training state, no other callbacks. */
-  TrainingContext(Sequential model, Optimizer optimizer, List<EpochMetrics> history) {
+  TrainingContext(Model model, Optimizer optimizer, List<EpochMetrics> history) {
     this(model, optimizer, history, null, List.of());
   }
 
-  TrainingContext(Sequential model, Optimizer optimizer, List<EpochMetrics> history, Trainer.TrainingState state,
+  TrainingContext(Model model, Optimizer optimizer, List<EpochMetrics> history, Trainer.TrainingState state,
       List<Callback> callbacks) {
     this.model = model;
     this.optimizer = optimizer;
@@ -28,7 +28,7 @@ public final class TrainingContext {
     this.callbacks = callbacks;
   }
 
-  public Sequential model() {
+  public Model model() {
     return model;
   }
 

@@ -1,6 +1,6 @@
 package dev.cnn.optim;
 
-import dev.cnn.layers.Sequential;
+import dev.cnn.layers.Model;
 import dev.cnn.tensor.DType;
 import dev.cnn.tensor.Tensor;
 import java.util.LinkedHashMap;
@@ -11,19 +11,19 @@ final class Weights {
   private Weights() {}
 
   /** A deep copy of the model's state dict. */
-  static Map<String, Tensor> snapshot(Sequential model) {
+  static Map<String, Tensor> snapshot(Model model) {
     Map<String, Tensor> out = new LinkedHashMap<>();
     model.stateDict().forEach((k, v) -> out.put(k, v.copy()));
     return out;
   }
 
   /** Copies the model's current state into an existing snapshot (no allocation). */
-  static void update(Map<String, Tensor> snapshot, Sequential model) {
+  static void update(Map<String, Tensor> snapshot, Model model) {
     model.stateDict().forEach((k, v) -> copy(v, snapshot.get(k)));
   }
 
   /** Puts a snapshot back into the model. */
-  static void restore(Sequential model, Map<String, Tensor> snapshot) {
+  static void restore(Model model, Map<String, Tensor> snapshot) {
     model.stateDict().forEach((k, v) -> copy(snapshot.get(k), v));
   }
 

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cnn.layers.Architectures;
 import dev.cnn.layers.CrossEntropyLoss;
+import dev.cnn.layers.Model;
 import dev.cnn.layers.Sequential;
 import dev.cnn.tensor.Batch;
 import dev.cnn.tensor.DType;
@@ -113,7 +114,7 @@ class CheckpointResumeTest {
   private record Parts(Optimizer optimizer, EarlyStopping earlyStopping, ReduceLrOnPlateau reduce,
       CheckpointCallback checkpoint, ModelCheckpoint best) {}
 
-  private static Parts parts(Sequential model, Path dir) {
+  private static Parts parts(Model model, Path dir) {
     return new Parts(Adam.adam(4e-3).build(model.parameters()),
         EarlyStopping.on(Metric.VAL_ACCURACY).minDelta(0.05).patience(100).restoreBestWeights(true).build(),
         new ReduceLrOnPlateau(Metric.LOSS, 0.5, 1, 0.36, 0, 1e-6), // a gain under 0.36 is no improvement
@@ -121,7 +122,7 @@ class CheckpointResumeTest {
         ModelCheckpoint.bestOnly(dir.resolve("best.safetensors"), Metric.VAL_LOSS));
   }
 
-  private static Trainer.Result fit(Sequential model, Parts p, int epochs, EpochShuffled train,
+  private static Trainer.Result fit(Model model, Parts p, int epochs, EpochShuffled train,
       Trainer.TrainingState state) {
     Trainer trainer = Trainer.builder(model, CrossEntropyLoss.of(), p.optimizer()).epochs(epochs)
         .schedule(LrSchedule.cosine(EPOCHS, 0.2)).clipGradientNorm(5)
@@ -163,7 +164,7 @@ class CheckpointResumeTest {
     assertEquals(INTERRUPT_AFTER, ckpt.epochsDone());
     assertEquals(dirB.resolve("epoch-0003"), ckpt.directory());
     assertEquals("2024", ckpt.extra().get("seed"));
-    Sequential resumed = ckpt.model();
+    Model resumed = ckpt.model();
     Parts b = parts(resumed, dirB);
     ckpt.restore(resumed, b.optimizer(), List.of(b.best(), b.checkpoint(), b.earlyStopping(), b.reduce()));
     EpochShuffled train = new EpochShuffled(TRAIN, 5);
@@ -212,7 +213,7 @@ class CheckpointResumeTest {
     Sequential first = Architectures.fashionnet(new int[] {1, 8, 8}, 3, 2024);
     fit(first, parts(first, dirB), INTERRUPT_AFTER, new EpochShuffled(TRAIN, 5), new Trainer.TrainingState());
     Checkpoint.Loaded ckpt = Checkpoint.load(dirB);
-    Sequential resumed = ckpt.model(); // weights restored, but a fresh optimiser and seed-0 dropout
+    Model resumed = ckpt.model(); // weights restored, but a fresh optimiser and seed-0 dropout
     resumed.restoreRandomStates(Map.of("9", new long[] {0, 0x9e3779b97f4a7c15L}), "test");
     Parts b = parts(resumed, dirB);
     EpochShuffled train = new EpochShuffled(TRAIN, 5);

@@ -13,6 +13,7 @@ import dev.cnn.layers.CrossEntropyLoss;
 import dev.cnn.layers.Dense;
 import dev.cnn.layers.Dropout;
 import dev.cnn.layers.ReLU;
+import dev.cnn.layers.Model;
 import dev.cnn.layers.Sequential;
 import dev.cnn.layers.io.FileFormatException;
 import dev.cnn.layers.io.ModelFiles;
@@ -143,7 +144,7 @@ class CheckpointTest {
     assertEquals(dir.resolve("epoch-0002"), c.directory());
 
     // Resume to epoch 3: the leftovers are replaced by a complete checkpoint.
-    Sequential m = c.model();
+    Model m = c.model();
     Optimizer o = Adam.adam(0.01).build(m.parameters());
     c.restore(m, o, List.of());
     Trainer.builder(m, CrossEntropyLoss.of(), o).epochs(3).callbacks(new CheckpointCallback(dir)).build()
@@ -174,7 +175,7 @@ class CheckpointTest {
     assertEquals(1, c.epochsDone());
     assertEquals(Set.of("latest", "epoch-0001", ".latest.00000000000000cc.tmp", "notes.tmp"), names(dir));
 
-    Sequential m = c.model();
+    Model m = c.model();
     Optimizer o = Adam.adam(0.01).build(m.parameters());
     c.restore(m, o, List.of());
     Checkpoint.save(dir, m, o, c.trainingState(), List.of(), Map.of());
@@ -221,7 +222,7 @@ class CheckpointTest {
     }
 
     @Override
-    public void restoreState(Map<String, Object> scalars, Map<String, Tensor> tensors, Sequential model) {}
+    public void restoreState(Map<String, Object> scalars, Map<String, Tensor> tensors, Model model) {}
   }
 
   @Test
@@ -249,7 +250,7 @@ class CheckpointTest {
       }
 
       @Override
-      public void restoreState(Map<String, Object> scalars, Map<String, Tensor> tensors, Sequential model) {}
+      public void restoreState(Map<String, Object> scalars, Map<String, Tensor> tensors, Model model) {}
     };
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> Checkpoint.save(dir, m, o, s, List.of(odd), Map.of()));
@@ -262,7 +263,7 @@ class CheckpointTest {
     Path dir = tmp.resolve("run");
     train(dir, 2);
     Checkpoint.Loaded c = Checkpoint.load(dir);
-    Sequential m = c.model();
+    Model m = c.model();
     Optimizer o = Adam.adam(0.01).build(m.parameters());
     c.restore(m, o, List.of());
     Path again = Checkpoint.save(dir, m, o, c.trainingState(), List.of(), Map.of());
@@ -345,7 +346,7 @@ class CheckpointTest {
     train(dir, 2, earlyStopping());
     Checkpoint.Loaded c = Checkpoint.load(dir);
     Path sub = dir.resolve("epoch-0002");
-    Sequential m = c.model();
+    Model m = c.model();
 
     assertContains(message(IllegalArgumentException.class,
         () -> c.restore(m, Sgd.builder(0.01).build(m.parameters()), List.of(earlyStopping()))),
@@ -412,7 +413,7 @@ class CheckpointTest {
     }
 
     @Override
-    public void restoreState(Map<String, Object> scalars, Map<String, Tensor> tensors, Sequential model) {
+    public void restoreState(Map<String, Object> scalars, Map<String, Tensor> tensors, Model model) {
       restored = scalars;
     }
   }
@@ -468,7 +469,7 @@ class CheckpointTest {
     assertEquals(r.stopReason(), c.trainingState().stopReason());
     EarlyStopping es2 = EarlyStopping.on(Metric.LOSS).patience(2).minDelta(10).restoreBestWeights(true).build();
     ReduceLrOnPlateau rop2 = new ReduceLrOnPlateau(Metric.LOSS, 0.5, 1, 10, 2, 0);
-    Sequential m = c.model();
+    Model m = c.model();
     c.restore(m, Adam.adam(0.01).build(m.parameters()), List.of(es2, rop2));
     assertEquals(es.best(), es2.best(), 0.0);
     assertEquals(es.bestEpoch(), es2.bestEpoch());

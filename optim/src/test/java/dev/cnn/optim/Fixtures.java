@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.cnn.layers.Dense;
 import dev.cnn.layers.ReLU;
+import dev.cnn.layers.Model;
 import dev.cnn.layers.Sequential;
 import dev.cnn.tensor.Batch;
 import dev.cnn.tensor.Rng;
@@ -71,14 +72,14 @@ final class Fixtures {
   }
 
   /** The model's weights equal the snapshot's, bit for bit. */
-  static void assertSameWeights(Map<String, Tensor> expected, Sequential model) {
+  static void assertSameWeights(Map<String, Tensor> expected, Model model) {
     Map<String, Tensor> actual = model.stateDict();
     assertEquals(expected.keySet(), actual.keySet());
     expected.forEach((k, v) -> assertArrayEquals(v.floatData(), actual.get(k).floatData(), 0f, k));
   }
 
   /** Whether the two models' weights are bit-identical. */
-  static boolean sameWeights(Sequential a, Sequential b) {
+  static boolean sameWeights(Model a, Model b) {
     Map<String, Tensor> x = a.stateDict(), y = b.stateDict();
     if (!x.keySet().equals(y.keySet())) return false;
     for (String k : x.keySet()) {

@@ -12,8 +12,10 @@ import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cnn.layers.Layer;
+import dev.cnn.layers.GraphModel;
 import dev.cnn.layers.LayerFactories;
 import dev.cnn.layers.LayerFactory;
+import dev.cnn.layers.Model;
 import dev.cnn.layers.Sequential;
 import dev.cnn.tensor.DType;
 import dev.cnn.tensor.Shapes;
@@ -33,10 +35,11 @@ import java.util.StringJoiner;
 import java.util.function.UnaryOperator;
 
 /**
- * Saving and loading {@link Sequential} models, and importing PyTorch weights.
+ * Saving and loading models ({@link Sequential}, and {@link GraphModel} in the "cnn-graph"
+ * architecture format below), and importing PyTorch weights.
  *
  * <h2>A saved model is two files</h2>
- * {@link #save(Sequential, Path) save(model, "run/model.safetensors")} writes
+ * {@link #save(Model, Path) save(model, "run/model.safetensors")} writes
  * <ul>
  *   <li>{@code run/model.safetensors}: the {@link Sequential#stateDict() state dict} (parameters
  *       and buffers by name, {@code "0.weight"}, {@code "3.running_mean"}) as float32
@@ -51,6 +54,10 @@ import java.util.function.UnaryOperator;
  *       where {@code type} is {@link Layer#typeName()} (a built-in kind's label, or a custom
  *       layer's own name) and {@code config} is {@link Layer#config()}.
  * </ul>
+ * A {@link GraphModel}'s architecture file has the format {@code "cnn-graph"}: its nodes in order,
+ * each a layer {@code {"name", "type", "config", "inputs": [one node]}} or a merge
+ * {@code {"name", "type": "add" | "concat", "inputs": [two or more]}}, and {@code "output"}, the
+ * output node ({@link #loadModel} reads either format; {@link #load} returns a Sequential).
  * Both are written atomically ({@link AtomicFiles}): both temporary files are written and flushed
  * before either is renamed, so a failure while writing leaves both old files as they were.
  * {@link #load(Path)} rebuilds the model from the architecture file
@@ -61,7 +68,7 @@ import java.util.function.UnaryOperator;
  * Files hold data only: no Java serialization, no code.
  *
  * <h2>Importing PyTorch weights</h2>
- * {@link #importPyTorch(Sequential, Path)} loads a PyTorch state dict saved as safetensors
+ * {@link #importPyTorch(Model, Path)} loads a PyTorch state dict saved as safetensors
  * ({@code safetensors.torch.save_file(model.state_dict(), path)}) into a model of the same
  * architecture. The name rule: the PyTorch entry {@code <prefix>.<param>} ({@code prefix} the
  * module's path, {@code param} the parameter or buffer: {@code weight}, {@code bias},
@@ -78,7 +85,7 @@ import java.util.function.UnaryOperator;
  * {@code nn.Linear}'s {@code [out, in]} weight, {@link dev.cnn.layers.Conv2d} keeps
  * {@code [Cout, Cin/G, K, K]}, and flattening is row-major over {@code [C, H, W]} in both.
  * Nested module paths ({@code features.0.weight}) contain dots, which Java layer names may not:
- * map them with {@link #importPyTorch(Sequential, Path, UnaryOperator)}.
+ * map them with {@link #importPyTorch(Model, Path, UnaryOperator)}.
  *
  * <h2>Errors</h2>
  * A file that cannot be read, or whose content is damaged, raises an {@link IOException}
@@ -89,6 +96,8 @@ import java.util.function.UnaryOperator;
 public final class ModelFiles {
   /** The {@code format} field of an architecture file. */
   public static final String ARCHITECTURE_FORMAT = "cnn-sequential";
+  /** The {@code "format"} of a {@link GraphModel}'s architecture file. */
+  public static final String GRAPH_FORMAT = "cnn-graph";
   /** The architecture file version this code writes and reads. */
   public static final int ARCHITECTURE_VERSION = 1;
   /** The {@code format} metadata entry of a weights file written by {@link #save}. */
@@ -132,7 +141,7 @@ public final class ModelFiles {
    *     writing, both old files are intact (a failure of the second rename, after the first,
    *     leaves a pair that {@link #load} recognises as mismatched)
    */
-  public static void save(Sequential model, Path weightsFile) throws IOException {
+  public static void save(Model model, Path weightsFile) throws IOException {
     Path archFile = architectureFile(weightsFile);
     byte[] arch = architectureJson(model).getBytes(StandardCharsets.UTF_8);
     Map<String, String> meta = new LinkedHashMap<>();
@@ -153,7 +162,12 @@ public final class ModelFiles {
    * @throws IllegalArgumentException if a layer's config holds a value that is not a finite
    *     number, a boolean, a string or an int array
    */
-  public static String architectureJson(Sequential model) {
+  public static String architectureJson(Model model) {
+    if (model instanceof GraphModel graph) return graphJson(graph);
+    if (!(model instanceof Sequential)) {
+      throw new IllegalArgumentException("ModelFiles: cannot save a " + model.getClass().getName() + "; files hold a"
+          + " Sequential or a GraphModel");
+    }
     ObjectNode root = JSON.createObjectNode();
     root.put("format", ARCHITECTURE_FORMAT);
     root.put("version", ARCHITECTURE_VERSION);
@@ -170,6 +184,35 @@ public final class ModelFiles {
       l.put("type", layer.typeName());
       ObjectNode config = l.putObject("config");
       layer.config().forEach((key, value) -> config.set(key, configValue(name, layer, key, value)));
+    }
+    try {
+      return PRETTY.writeValueAsString(root) + "\n";
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("architecture JSON could not be written: " + e.getMessage(), e);
+    }
+  }
+
+  /** The architecture of a {@link GraphModel}: format "cnn-graph", its nodes with their inputs, the output. */
+  private static String graphJson(GraphModel model) {
+    ObjectNode root = JSON.createObjectNode();
+    root.put("format", GRAPH_FORMAT);
+    root.put("version", ARCHITECTURE_VERSION);
+    ArrayNode shape = root.putArray("input_shape");
+    for (int d : model.inputShape()) shape.add(d);
+    root.put("output", model.outputNode());
+    ArrayNode nodes = root.putArray("nodes");
+    for (GraphModel.Node n : model.nodes()) {
+      ObjectNode o = nodes.addObject();
+      o.put("name", n.name());
+      o.put("type", n.kind());
+      if (n.layer() != null) {
+        Layer layer = n.layer();
+        LayerFactories.checkSavable(n.name(), layer);
+        ObjectNode config = o.putObject("config");
+        layer.config().forEach((key, value) -> config.set(key, configValue(n.name(), layer, key, value)));
+      }
+      ArrayNode in = o.putArray("inputs");
+      n.inputs().forEach(in::add);
     }
     try {
       return PRETTY.writeValueAsString(root) + "\n";
@@ -217,9 +260,23 @@ public final class ModelFiles {
    * ({@link LayerFactories#create}).
    */
   public static Sequential load(Path weightsFile, List<LayerFactory> factories) throws IOException {
+    Model model = loadModel(weightsFile, factories);
+    if (model instanceof Sequential seq) return seq;
+    throw new IllegalArgumentException(weightsFile + " holds a graph model (GraphModel), not a Sequential; load it with"
+        + " ModelFiles.loadModel");
+  }
+
+  /** {@link #load(Path)} for any kind of model: a {@link Sequential} or a {@link GraphModel}. */
+  public static Model loadModel(Path weightsFile) throws IOException {
+    return loadModel(weightsFile, List.of());
+  }
+
+  /** {@link #loadModel(Path)} with factories for custom layer kinds, as {@link #load(Path, List)}. */
+  public static Model loadModel(Path weightsFile, List<LayerFactory> factories) throws IOException {
     Path archFile = architectureFile(weightsFile);
     JsonNode arch = readArchitectureJson(archFile, weightsFile);
-    Sequential model = fromArchitecture(archFile, arch, 0, factories);
+    Model model = GRAPH_FORMAT.equals(arch.path("format").asText(null))
+        ? graphFromArchitecture(archFile, arch, 0, factories) : fromArchitecture(archFile, arch, 0, factories);
     SafeTensors.Contents c = SafeTensors.read(weightsFile);
     String recorded = c.metadata().get("architecture");
     if (recorded != null && !parseJson(weightsFile, recorded).equals(arch)) {
@@ -278,7 +335,7 @@ public final class ModelFiles {
    * @throws IllegalArgumentException naming the file and the tensor that is missing, extra or of
    *     the wrong shape; the model is then unchanged
    */
-  public static void loadWeights(Sequential model, Path weightsFile) throws IOException {
+  public static void loadWeights(Model model, Path weightsFile) throws IOException {
     SafeTensors.Contents c = SafeTensors.read(weightsFile);
     model.loadStateDict(c.tensors(), weightsFile.toString());
   }
@@ -367,6 +424,80 @@ public final class ModelFiles {
     return model;
   }
 
+  /** The graph model a parsed "cnn-graph" architecture describes; {@code file} is named in the errors. */
+  private static GraphModel graphFromArchitecture(Path file, JsonNode root, long seed, List<LayerFactory> factories)
+      throws FileFormatException {
+    JsonNode version = root.get("version");
+    if (version == null || !version.isIntegralNumber() || version.intValue() < 1 || version.intValue() > ARCHITECTURE_VERSION) {
+      throw new FileFormatException(file, null, "\"version\" is " + show(version) + "; expected " + ARCHITECTURE_VERSION);
+    }
+    int[] inputShape = ints(file, null, "input_shape", root.get("input_shape"));
+    JsonNode output = root.get("output"), nodes = root.get("nodes");
+    if (output == null || !output.isTextual()) {
+      throw new FileFormatException(file, null, "\"output\" is " + show(output) + "; expected the output node's name");
+    }
+    if (nodes == null || !nodes.isArray()) {
+      throw new FileFormatException(file, null, "\"nodes\" is " + show(nodes) + "; expected an array of"
+          + " {\"name\", \"type\", \"config\", \"inputs\"} objects");
+    }
+    GraphModel.Builder builder;
+    try {
+      builder = GraphModel.builder(inputShape);
+    } catch (IllegalArgumentException e) {
+      throw new FileFormatException(file, null, "\"input_shape\": " + e.getMessage(), e);
+    }
+    List<Map<String, Object>> configs = new ArrayList<>();
+    List<String> names = new ArrayList<>();
+    for (int i = 0; i < nodes.size(); i++) {
+      JsonNode n = nodes.get(i);
+      String where = "node " + i;
+      if (!n.isObject() || !n.path("name").isTextual() || !n.path("type").isTextual() || !n.path("inputs").isArray()) {
+        throw new FileFormatException(file, where, where + " is " + n + "; expected {\"name\": ..., \"type\": ...,"
+            + " \"inputs\": [...]} (and \"config\" for a layer)");
+      }
+      String name = n.get("name").textValue(), type = n.get("type").textValue();
+      where = "node " + i + " ('" + name + "')";
+      List<String> inputs = new ArrayList<>();
+      n.get("inputs").forEach(x -> inputs.add(x.asText()));
+      try {
+        GraphModel.Merge merge = GraphModel.Merge.parse(type);
+        if (merge != null) {
+          builder.merge(name, merge, inputs.toArray(new String[0]));
+          continue;
+        }
+        JsonNode config = n.get("config");
+        if (config == null || !config.isObject()) {
+          throw new FileFormatException(file, name, where + ": \"config\" is " + show(config) + "; expected an object");
+        }
+        if (inputs.size() != 1) {
+          throw new FileFormatException(file, name, where + ": a layer node takes one input, not " + inputs);
+        }
+        Map<String, Object> map = JSON.convertValue(config, new TypeReference<LinkedHashMap<String, Object>>() {});
+        builder.add(name, LayerFactories.create(type, map, factories), inputs.get(0));
+        configs.add(map);
+        names.add(name);
+      } catch (IllegalArgumentException e) {
+        throw new FileFormatException(file, name, where + ": " + e.getMessage(), e);
+      }
+    }
+    GraphModel model;
+    try {
+      model = builder.build(output.textValue(), seed);
+    } catch (IllegalArgumentException e) {
+      throw new FileFormatException(file, null, "the nodes do not fit together: " + e.getMessage(), e);
+    }
+    for (int i = 0; i < configs.size(); i++) {
+      Layer layer = model.layers().get(i);
+      for (String key : configs.get(i).keySet()) {
+        if (!layer.config().containsKey(key)) {
+          throw new FileFormatException(file, names.get(i), "node '" + names.get(i) + "' (" + layer.typeName()
+              + "): config key '" + key + "' is not an option of this layer; its options are " + layer.config().keySet());
+        }
+      }
+    }
+    return model;
+  }
+
   private static int[] ints(Path file, String item, String field, JsonNode node) throws FileFormatException {
     if (node == null || !node.isArray()) {
       throw new FileFormatException(file, item, "\"" + field + "\" is " + show(node) + "; expected an array of integers");
@@ -411,18 +542,18 @@ public final class ModelFiles {
    * @throws IllegalArgumentException naming the file and the tensor that is missing, extra or of
    *     the wrong shape, and listing the tensors the model expects; the model is then unchanged
    */
-  public static void importPyTorch(Sequential model, Path safetensorsFile) throws IOException {
+  public static void importPyTorch(Model model, Path safetensorsFile) throws IOException {
     importPyTorch(model, safetensorsFile, null);
   }
 
   /**
-   * {@link #importPyTorch(Sequential, Path)} with the PyTorch names first rewritten by
+   * {@link #importPyTorch(Model, Path)} with the PyTorch names first rewritten by
    * {@code rename}, for modules whose paths are not plain layer names, e.g.
    * {@code name -> name.replace("features.", "f").replace("classifier.", "c")} to match Java layers
    * named {@code f0, f3, ..., c1}. {@code num_batches_tracked} entries are skipped before renaming.
    * A null {@code rename} keeps the names.
    */
-  public static void importPyTorch(Sequential model, Path safetensorsFile, UnaryOperator<String> rename)
+  public static void importPyTorch(Model model, Path safetensorsFile, UnaryOperator<String> rename)
       throws IOException {
     SafeTensors.Contents c = SafeTensors.read(safetensorsFile, name -> !isStepCounter(name));
     Map<String, Tensor> renamed = new LinkedHashMap<>();
