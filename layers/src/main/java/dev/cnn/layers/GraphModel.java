@@ -112,13 +112,7 @@ public final class GraphModel implements Model {
 
   @Override
   public Variable forward(Variable x, Mode mode, ObjIntConsumer<Variable> observer) {
-    int[] s = x.shape();
-    if (s.length != inputShape.length + 1 || !Arrays.equals(Arrays.copyOfRange(s, 1, s.length), inputShape)) {
-      throw Shapes.error("GraphModel.forward", "the batch has shape " + Shapes.format(s),
-          "[N, " + Shapes.format(inputShape).substring(1) + " (the model was built for samples of shape "
-              + Shapes.format(inputShape) + ")");
-    }
-    if (mode == null) throw new IllegalArgumentException("GraphModel.forward: mode is null; expected Mode.TRAIN or Mode.EVAL");
+    ModelChecks.forwardArguments("GraphModel", inputShape, x, mode);
     Map<String, Variable> values = new HashMap<>();
     values.put(INPUT, x);
     int layerIndex = 0;

@@ -98,13 +98,7 @@ public final class Sequential implements Model {
    */
   @Override
   public Variable forward(Variable x, Mode mode, java.util.function.ObjIntConsumer<Variable> observer) {
-    int[] s = x.shape();
-    if (s.length != inputShape.length + 1 || !Arrays.equals(Arrays.copyOfRange(s, 1, s.length), inputShape)) {
-      throw Shapes.error("Sequential.forward", "the batch has shape " + Shapes.format(s),
-          "[N, " + Shapes.format(inputShape).substring(1) + " (the model was built for samples of shape "
-              + Shapes.format(inputShape) + ")");
-    }
-    if (mode == null) throw new IllegalArgumentException("Sequential.forward: mode is null; expected Mode.TRAIN or Mode.EVAL");
+    ModelChecks.forwardArguments("Sequential", inputShape, x, mode);
     Variable h = x;
     for (int step = 0; step < layers.size(); step++) {
       int i = observer == null ? runOrder[step] : step;

@@ -35,11 +35,21 @@ class ConvolutionProperties {
 
   @Provide
   Arbitrary<Case> cases() {
+    return cases(2, 1, 3, 3, 3, 9, 5);
+  }
+
+  /**
+   * Random problems: batch 1-nMax, cInMin-cInMax channels per group in and 1-cOutMax out, 1-groupsMax
+   * groups, images 1-sizeMax (non-square, odd), kernels 1-kMax (non-square), stride 1-3, padding 0-2
+   * and dilation 1-2 per axis.
+   */
+  private static Arbitrary<Case> cases(int nMax, int cInMin, int cInMax, int cOutMax, int groupsMax, int sizeMax,
+      int kMax) {
     Arbitrary<int[]> sizes = Combinators.combine(
-            Arbitraries.integers().between(1, 2), Arbitraries.integers().between(1, 3),
-            Arbitraries.integers().between(1, 3), Arbitraries.integers().between(1, 3),
-            Arbitraries.integers().between(1, 9), Arbitraries.integers().between(1, 9),
-            Arbitraries.integers().between(1, 5), Arbitraries.integers().between(1, 5))
+            Arbitraries.integers().between(1, nMax), Arbitraries.integers().between(cInMin, cInMax),
+            Arbitraries.integers().between(1, cOutMax), Arbitraries.integers().between(1, groupsMax),
+            Arbitraries.integers().between(1, sizeMax), Arbitraries.integers().between(1, sizeMax),
+            Arbitraries.integers().between(1, kMax), Arbitraries.integers().between(1, kMax))
         .as((n, ci, co, g, h, w, kh, kw) -> new int[] {n, ci, co, g, h, w, kh, kw});
     Arbitrary<Conv2dSpec> specs = Combinators.combine(
             Arbitraries.integers().between(1, 3), Arbitraries.integers().between(1, 3),
@@ -159,25 +169,7 @@ class ConvolutionProperties {
    */
   @Provide
   Arbitrary<Case> manyChannelCases() {
-    Arbitrary<int[]> sizes = Combinators.combine(
-            Arbitraries.integers().between(1, 3), Arbitraries.integers().between(GemmConv.CHANNELS_LAST_MIN, 40),
-            Arbitraries.integers().between(1, 4), Arbitraries.integers().between(1, 2),
-            Arbitraries.integers().between(1, 9), Arbitraries.integers().between(1, 9),
-            Arbitraries.integers().between(1, 4), Arbitraries.integers().between(1, 4))
-        .as((n, ci, co, g, h, w, kh, kw) -> new int[] {n, ci, co, g, h, w, kh, kw});
-    Arbitrary<Conv2dSpec> specs = Combinators.combine(
-            Arbitraries.integers().between(1, 3), Arbitraries.integers().between(1, 3),
-            Arbitraries.integers().between(0, 2), Arbitraries.integers().between(0, 2),
-            Arbitraries.integers().between(1, 2), Arbitraries.integers().between(1, 2))
-        .as((sh, sw, ph, pw, dh, dw) -> new Conv2dSpec(sh, sw, ph, pw, dh, dw, 1));
-    return Combinators.combine(sizes, specs, Arbitraries.longs())
-        .as((s, sp, seed) -> {
-          int h = Math.max(s[4], sp.dilationH() * (s[6] - 1) + 1 - 2 * sp.padH());
-          int w = Math.max(s[5], sp.dilationW() * (s[7] - 1) + 1 - 2 * sp.padW());
-          return new Case(s[0], s[1], s[2], s[3], h, w, s[6], s[7],
-              new Conv2dSpec(sp.strideH(), sp.strideW(), sp.padH(), sp.padW(), sp.dilationH(), sp.dilationW(), s[3]),
-              seed);
-        });
+    return cases(3, GemmConv.CHANNELS_LAST_MIN, 40, 4, 2, 9, 4);
   }
 
   /**

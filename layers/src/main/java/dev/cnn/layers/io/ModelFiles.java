@@ -409,18 +409,7 @@ public final class ModelFiles {
     } catch (IllegalArgumentException e) {
       throw new FileFormatException(file, null, "the layers do not fit together: " + e.getMessage(), e);
     }
-    // A key the layer does not use would be silently dropped: a typo ("strides") or a file for
-    // another version. Refuse it, naming the options the layer has.
-    for (int i = 0; i < configs.size(); i++) {
-      Layer layer = model.layers().get(i);
-      for (String key : configs.get(i).keySet()) {
-        if (!layer.config().containsKey(key)) {
-          throw new FileFormatException(file, names.get(i), "layer " + i + " ('" + names.get(i) + "', "
-              + layer.typeName() + "): config key '" + key + "' is not an option of this layer; its options are "
-              + layer.config().keySet());
-        }
-      }
-    }
+    checkConfigKeys(file, model.layers(), names, configs, "layer ");
     return model;
   }
 
@@ -486,16 +475,27 @@ public final class ModelFiles {
     } catch (IllegalArgumentException e) {
       throw new FileFormatException(file, null, "the nodes do not fit together: " + e.getMessage(), e);
     }
+    checkConfigKeys(file, model.layers(), names, configs, "node ");
+    return model;
+  }
+
+  /**
+   * A key the layer does not use would be silently dropped: a typo ("strides") or a file for
+   * another version. Refuses it, naming the layer (by {@code what} and its index) and the options
+   * the layer has.
+   */
+  private static void checkConfigKeys(Path file, List<Layer> layers, List<String> names,
+      List<Map<String, Object>> configs, String what) throws FileFormatException {
     for (int i = 0; i < configs.size(); i++) {
-      Layer layer = model.layers().get(i);
+      Layer layer = layers.get(i);
       for (String key : configs.get(i).keySet()) {
         if (!layer.config().containsKey(key)) {
-          throw new FileFormatException(file, names.get(i), "node '" + names.get(i) + "' (" + layer.typeName()
-              + "): config key '" + key + "' is not an option of this layer; its options are " + layer.config().keySet());
+          throw new FileFormatException(file, names.get(i), what + i + " ('" + names.get(i) + "', "
+              + layer.typeName() + "): config key '" + key + "' is not an option of this layer; its options are "
+              + layer.config().keySet());
         }
       }
     }
-    return model;
   }
 
   private static int[] ints(Path file, String item, String field, JsonNode node) throws FileFormatException {
