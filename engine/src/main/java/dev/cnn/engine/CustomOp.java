@@ -84,21 +84,14 @@ public abstract non-sealed class CustomOp implements Op {
     return Graph.record(this, y, inputs);
   }
 
-  /** Tensors up to this many elements get the full Jacobian in {@link #gradCheck}; larger ones random probes. */
-  public static final int FULL_JACOBIAN_MAX = 96;
-
   /**
    * A gradient check of the op that {@code op} makes (a fresh object per evaluation) at these
-   * inputs, which should be float64: every Jacobian entry when each input has at most
-   * {@value #FULL_JACOBIAN_MAX} elements, else 8 random probes. Adjust it (seed, tolerance) and
+   * inputs, which should be float64, in the mode {@link GradCheck#bySize()} picks: every Jacobian
+   * entry for small inputs, else random probes. Adjust it (seed, tolerance) and
    * {@link GradCheck#check()} it; {@link GradCheck.Report#assertPassed()} fails with the worst
    * element.
    */
   public static GradCheck gradCheck(Supplier<? extends CustomOp> op, Tensor... at) {
-    GradCheck c = GradCheck.of(in -> op.get().apply(in), at);
-    int biggest = 0;
-    for (Tensor t : at) biggest = Math.max(biggest, t.size());
-    return biggest <= FULL_JACOBIAN_MAX ? c.mode(GradCheck.Mode.FULL_JACOBIAN)
-        : c.mode(GradCheck.Mode.RANDOM_PROBE).probes(8);
+    return GradCheck.of(in -> op.get().apply(in), at).bySize();
   }
 }

@@ -110,6 +110,20 @@ public final class GradCheck {
     return new GradCheck(f, inputs.clone());
   }
 
+  /** Inputs up to this many elements get the full Jacobian in {@link #bySize()}; larger ones random probes. */
+  public static final int FULL_JACOBIAN_MAX = 96;
+
+  /**
+   * The mode by the inputs' sizes: {@link Mode#FULL_JACOBIAN} when every input has at most
+   * {@value #FULL_JACOBIAN_MAX} elements (exact localisation at a small cost), else
+   * {@link Mode#RANDOM_PROBE} with 8 probes.
+   */
+  public GradCheck bySize() {
+    int biggest = 0;
+    for (Tensor t : inputs) biggest = Math.max(biggest, t.size());
+    return biggest <= FULL_JACOBIAN_MAX ? mode(Mode.FULL_JACOBIAN) : mode(Mode.RANDOM_PROBE).probes(8);
+  }
+
   public GradCheck mode(Mode m) {
     this.mode = Shapes.requireNonNull("GradCheck", "mode", m, "FULL_JACOBIAN or RANDOM_PROBE");
     return this;

@@ -9,8 +9,6 @@ import dev.cnn.tensor.Tensor;
 final class Check {
   private Check() {}
 
-  /** Largest input (elements in all) for which the full Jacobian is compared; above, random probes. */
-  static final int FULL_JACOBIAN_MAX = 96;
 
   /** Uniform float64 in [-1, 1). */
   static Tensor uniform(Rng rng, int... shape) {
@@ -56,12 +54,7 @@ final class Check {
    * random probes (8 of them) otherwise; fails with the report.
    */
   static GradCheck.Report gradients(long seed, GradCheck.Function f, Tensor... inputs) {
-    int biggest = 0;
-    for (Tensor t : inputs) biggest = Math.max(biggest, t.size());
-    GradCheck check = GradCheck.of(f, inputs).seed(seed);
-    if (biggest <= FULL_JACOBIAN_MAX) check.mode(GradCheck.Mode.FULL_JACOBIAN);
-    else check.mode(GradCheck.Mode.RANDOM_PROBE).probes(8);
-    GradCheck.Report report = check.check();
+    GradCheck.Report report = GradCheck.of(f, inputs).seed(seed).bySize().check();
     report.assertPassed();
     return report;
   }

@@ -33,8 +33,6 @@ import java.util.function.Supplier;
  * ({@code LayerGradientProperties}); a {@link CustomLayer} deserves the same.
  */
 public final class LayerGradCheck {
-  /** Largest tensor (elements) for which the full Jacobian is compared; above, random probes. */
-  public static final int FULL_JACOBIAN_MAX = 96;
   private static final long BUILD_SEED = 20261205L;
 
   private final Supplier<Layer> factory;
@@ -82,8 +80,8 @@ public final class LayerGradCheck {
   }
 
   /**
-   * Runs the check: the full Jacobian when every tensor has at most {@value #FULL_JACOBIAN_MAX}
-   * elements, else 8 random probes drawn from {@code probeSeed}.
+   * Runs the check in the mode {@link GradCheck#bySize()} picks: the full Jacobian when every
+   * tensor is small, else 8 random probes drawn from {@code probeSeed}.
    *
    * @return the report (worst element, tolerance, entries checked) when every gradient agrees
    * @throws AssertionError with the report when one does not, or when backward does not reach the
@@ -112,12 +110,7 @@ public final class LayerGradCheck {
     };
     Tensor[] at = points.toArray(new Tensor[0]);
     requireEveryInputUsed(f, at, reference);
-    int biggest = 0;
-    for (Tensor t : at) biggest = Math.max(biggest, t.size());
-    GradCheck check = GradCheck.of(f, at).seed(probeSeed);
-    if (biggest <= FULL_JACOBIAN_MAX) check.mode(GradCheck.Mode.FULL_JACOBIAN);
-    else check.mode(GradCheck.Mode.RANDOM_PROBE).probes(8);
-    GradCheck.Report report = check.check();
+    GradCheck.Report report = GradCheck.of(f, at).seed(probeSeed).bySize().check();
     if (!report.passed()) throw new AssertionError(reference + " on " + Shapes.format(input.shape()) + " in " + mode
         + ": " + report);
     if (report.checked() == 0) throw new AssertionError("nothing was checked");
