@@ -57,7 +57,8 @@ class TrainCommand implements Callable<Integer> {
   int[] limit;
 
   @Option(names = "--model", paramLabel = "NAME|FILE.json",
-      description = "fashionnet, lenet5, vgg-small, or an architecture file. Default: fashionnet.")
+      description = "fashionnet, lenet5, vgg-small, resnet-small, or an architecture file (a run's model.json,"
+          + " stack or graph). Default: fashionnet.")
   String model;
 
   @Option(names = "--dropout", paramLabel = "P",

@@ -599,7 +599,7 @@ final class TrainingRun {
 
   /** The run's model, freshly initialised from {@code seed}: a named architecture or a model.json file. */
   static Model newModel(Config c, Dataset train, int classes, long seed) throws IOException {
-    if (c.model().endsWith(".json")) return ModelFiles.readArchitecture(Path.of(c.model()), seed);
+    if (c.model().endsWith(".json")) return ModelFiles.readModelArchitecture(Path.of(c.model()), seed);
     return c.dropout() >= 0 ? Architectures.byName(c.model(), train.sampleShape(), classes, seed, c.dropout())
         : Architectures.byName(c.model(), train.sampleShape(), classes, seed);
   }

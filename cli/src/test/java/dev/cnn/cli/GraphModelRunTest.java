@@ -39,5 +39,12 @@ class GraphModelRunTest {
     r = CnnTest.run("evaluate", "--model", run.toString(), "--dataset", "shapes", "--threads", "2");
     assertEquals(0, r.exitCode(), r.err());
     assertTrue(r.out().contains("accuracy"), r.out());
+
+    // The saved graph architecture is a --model file for a new run.
+    Path again = dir.resolve("again");
+    r = CnnTest.run("train", "--model", run.resolve("model.json").toString(), "--limit", "300,60", "--epochs", "1",
+        "--threads", "2", "--no-report", "--out", again.toString());
+    assertEquals(0, r.exitCode(), r.err());
+    assertInstanceOf(GraphModel.class, ModelFiles.loadModel(again.resolve("model.safetensors")));
   }
 }

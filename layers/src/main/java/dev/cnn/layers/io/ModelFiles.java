@@ -307,6 +307,18 @@ public final class ModelFiles {
     return readArchitecture(architectureFile, seed, List.of());
   }
 
+  /**
+   * The model an architecture file of either format describes ({@code "cnn-sequential"} or
+   * {@code "cnn-graph"}), with fresh weights drawn from {@code seed}: what
+   * {@code cnn train --model FILE.json} builds.
+   */
+  public static Model readModelArchitecture(Path architectureFile, long seed) throws IOException {
+    JsonNode arch = readArchitectureJson(architectureFile, null);
+    return GRAPH_FORMAT.equals(arch.path("format").asText(null))
+        ? graphFromArchitecture(architectureFile, arch, seed, List.of())
+        : fromArchitecture(architectureFile, arch, seed, List.of());
+  }
+
   /** {@link #readArchitecture(Path, long)} with factories for custom layer kinds, as {@link #load(Path, List)}. */
   public static Sequential readArchitecture(Path architectureFile, long seed, List<LayerFactory> factories)
       throws IOException {
