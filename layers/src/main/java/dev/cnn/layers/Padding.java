@@ -28,8 +28,13 @@ public record Padding(Kind kind, int size) {
     return new Padding(Kind.EXPLICIT, pixels);
   }
 
-  /** The pixels on each side along one axis. */
-  int resolve(String layer, int kernel, int stride, int dilation) {
+  /**
+   * The pixels on each side along one axis, for a kernel of this size, stride and dilation.
+   *
+   * @param layer names the layer in the error
+   * @throws IllegalArgumentException for SAME with a stride above 1 or an odd dilated extent
+   */
+  public int resolve(String layer, int kernel, int stride, int dilation) {
     switch (kind) {
       case EXPLICIT:
         return size;

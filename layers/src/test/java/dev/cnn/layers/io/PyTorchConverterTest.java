@@ -9,13 +9,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cnn.layers.Architectures;
 import dev.cnn.layers.Sequential;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,29 +23,18 @@ import org.junit.jupiter.api.io.TempDir;
  * python3-torch}, which .ci/run installs); without it the test is skipped and says so.
  */
 class PyTorchConverterTest {
-  private static final Path PYTHON = Path.of("/usr/bin/python3");
   /** The module's directory is Surefire's working directory; the tool lives at the repository's root. */
   private static final Path TOOL = Path.of("..", "tools", "pt2safetensors.py");
   private static final Path SCRIPT = Path.of("src", "test", "python", "converter_roundtrip.py");
 
   @TempDir Path dir;
 
-  record Result(int exitCode, String output) {}
-
-  private static Result python(String... args) throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>(List.of(PYTHON.toString()));
-    command.addAll(List.of(args));
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    if (!p.waitFor(180, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      throw new AssertionError("timed out: " + command);
-    }
-    return new Result(p.exitValue(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+  private static DebianPython.Result python(String... args) throws IOException, InterruptedException {
+    return DebianPython.run(args);
   }
 
   private static void assumeTorch() throws IOException, InterruptedException {
-    boolean ok = Files.isExecutable(PYTHON) && python("-c", "import torch").exitCode() == 0;
-    Assumptions.assumeTrue(ok, "skipped: needs /usr/bin/python3 with PyTorch (apt-get install python3-torch)");
+    DebianPython.assumeModule("torch", "python3-torch");
   }
 
   private static Sequential imported(Path safetensors) throws IOException {
@@ -66,11 +50,11 @@ class PyTorchConverterTest {
   @Test
   void stateDictsAndCheckpointsConvertAndReproducePyTorchsLogits() throws Exception {
     assumeTorch();
-    Result made = python(SCRIPT.toString(), dir.toString());
+    DebianPython.Result made = python(SCRIPT.toString(), dir.toString());
     assertEquals(0, made.exitCode(), made.output());
 
     Path plain = dir.resolve("fashionnet.safetensors");
-    Result r = python(TOOL.toString(), dir.resolve("fashionnet.pt").toString(), plain.toString());
+    DebianPython.Result r = python(TOOL.toString(), dir.resolve("fashionnet.pt").toString(), plain.toString());
     assertEquals(0, r.exitCode(), r.output());
     assertTrue(r.output().contains("8 tensors"), r.output());
     PyTorchImportTest.assertLogitsMatch(imported(plain), reference("fashionnet"));
