@@ -210,6 +210,13 @@ batchnorm_case("batchnorm2d_train", (3, 4, 3, 2), True, 0.1, 1e-5)
 batchnorm_case("batchnorm1d_train", (6, 5), True, 0.3, 1e-3)
 batchnorm_case("batchnorm2d_eval", (2, 3, 2, 2), False, 0.1, 1e-5)
 
+# (appended last, so that the cases above keep their random draws)
+# adaptive average pooling: 7 -> 3 rows (overlapping windows of 3), 5 -> 2 columns; then larger than the input
+case("adaptive_avg_pool2d_7x5_to_3x2", "adaptiveAvgPool2d", lambda x: F.adaptive_avg_pool2d(x, (3, 2)),
+     {"x": tensor(2, 3, 7, 5)}, {"out_h": 3, "out_w": 2})
+case("adaptive_avg_pool2d_3x2_to_4x5", "adaptiveAvgPool2d", lambda x: F.adaptive_avg_pool2d(x, (4, 5)),
+     {"x": tensor(1, 2, 3, 2)}, {"out_h": 4, "out_w": 5})
+
 
 def main():
     out = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "resources", "golden", "ops.json")

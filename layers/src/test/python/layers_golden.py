@@ -39,6 +39,7 @@ import sys
 
 import torch
 import torch.nn as nn
+import torch.nn.functional as F
 
 torch.manual_seed(20261205)
 DT = torch.float64
@@ -253,6 +254,36 @@ case("softmax_axis_last", "softmax", {"axis": -1}, nn.Softmax(dim=-1), tensor(2,
 # (appended last, so that the cases above keep their random draws)
 case("global_max_pool2d", "global_max_pool2d", {}, nn.Sequential(nn.AdaptiveMaxPool2d(1), nn.Flatten()),
      distinct(2, 3, 4, 5))
+m = nn.AdaptiveAvgPool2d((3, 2))  # 7 -> 3 rows: overlapping windows of 3; 5 -> 2 columns
+case("adaptive_avg_pool2d_7x5_to_3x2", "adaptive_avg_pool2d", {"output_height": 3, "output_width": 2}, m, tensor(2, 3, 7, 5))
+m = nn.AdaptiveAvgPool2d(4)  # larger than the input: windows repeat pixels
+case("adaptive_avg_pool2d_3x2_to_4x4", "adaptive_avg_pool2d", {"output_height": 4, "output_width": 4}, m, tensor(1, 2, 3, 2))
+
+
+class SeparableConv2d(nn.Module):
+    """A depthwise convolution (groups = in) then a 1x1 one, with the Java layer's parameter names."""
+
+    def __init__(self, cin, cout, k, stride=1, padding=0, dilation=1, multiplier=1, bias=True):
+        super().__init__()
+        self.cin, self.stride, self.padding, self.dilation = cin, stride, padding, dilation
+        self.depthwise_weight = nn.Parameter(torch.empty(cin * multiplier, 1, k, k))
+        self.pointwise_weight = nn.Parameter(torch.empty(cout, cin * multiplier, 1, 1))
+        self.bias = nn.Parameter(torch.empty(cout)) if bias else None
+
+    def forward(self, x):
+        d = F.conv2d(x, self.depthwise_weight, None, self.stride, self.padding, self.dilation, groups=self.cin)
+        return F.conv2d(d, self.pointwise_weight, self.bias)
+
+
+def separable_config(cin, cout, k, stride, padding, dilation, multiplier, bias):
+    return {"in": cin, "out": cout, "kernel": k, "stride": stride, "padding": str(padding), "dilation": dilation,
+            "depth_multiplier": multiplier, "bias": bias, "weight_init": "torch_default", "bias_init": "torch_default"}
+
+
+case("separable_conv2d_3x3_pad1", "separable_conv2d", separable_config(3, 5, 3, 1, 1, 1, 1, True),
+     SeparableConv2d(3, 5, 3, padding=1), tensor(2, 3, 6, 5))
+case("separable_conv2d_stride2_dil2_mult2_nobias", "separable_conv2d", separable_config(2, 4, 3, 2, 2, 2, 2, False),
+     SeparableConv2d(2, 4, 3, stride=2, padding=2, dilation=2, multiplier=2, bias=False), tensor(2, 2, 9, 8))
 
 
 def main():

@@ -27,7 +27,7 @@ public sealed interface Op
         NegOp, ExpOp, LogOp, SqrtOp, PowOp, AbsOp, ClampOp,
         ReluOp, LeakyReluOp, EluOp, GeluOp, SiluOp, SigmoidOp, TanhOp,
         MatmulOp, LinearOp, SoftplusOp,
-        Conv2dOp, MaxPool2dOp, AvgPool2dOp, GlobalAvgPool2dOp,
+        Conv2dOp, MaxPool2dOp, AvgPool2dOp, GlobalAvgPool2dOp, AdaptiveAvgPool2dOp,
         DropoutOp, BatchNormOp,
         SumOp, MeanOp,
         ReshapeOp,

@@ -204,6 +204,17 @@ public final class Ops {
     return GlobalAvgPool2dOp.apply(x);
   }
 
+  /**
+   * Adaptive average pooling: {@code x [N, C, H, W] -> [N, C, outH, outW]} for any H and W, output
+   * (oh, ow) the mean of rows {@code [floor(oh*H/outH), ceil((oh+1)*H/outH))} and the columns
+   * likewise (PyTorch's {@code adaptive_avg_pool2d}); {@code (1, 1)} is global average pooling.
+   *
+   * @throws IllegalArgumentException when x is not rank 4 with H, W >= 1, or a size is below 1
+   */
+  public static Variable adaptiveAvgPool2d(Variable x, int outH, int outW) {
+    return AdaptiveAvgPool2dOp.apply(x, outH, outW);
+  }
+
   // ------------------------------------------------------------------ regularisation and normalisation
 
   /**

@@ -83,6 +83,14 @@ class ConvGradientProperties {
   }
 
   @Property(tries = 40)
+  @Covers(AdaptiveAvgPool2dOp.class)
+  void adaptiveAvgPool2d(@ForAll @IntRange(min = 1, max = 2) int n, @ForAll @IntRange(min = 1, max = 3) int c,
+      @ForAll @IntRange(min = 1, max = 7) int h, @ForAll @IntRange(min = 1, max = 7) int w,
+      @ForAll @IntRange(min = 1, max = 4) int outH, @ForAll @IntRange(min = 1, max = 4) int outW, @ForAll long seed) {
+    Check.gradients(seed, in -> Ops.adaptiveAvgPool2d(in[0], outH, outW), Check.uniform(new Rng(seed), n, c, h, w));
+  }
+
+  @Property(tries = 40)
   @Covers(DropoutOp.class)
   void dropout(@ForAll @IntRange(min = 0, max = 4) int rank, @ForAll @DoubleRange(min = 0, max = 0.9) double p,
       @ForAll Mode mode, @ForAll long seed) {

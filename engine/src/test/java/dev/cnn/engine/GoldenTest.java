@@ -153,6 +153,7 @@ class GoldenTest {
       case "avgPool2d":
         return Ops.avgPool2d(x, Pool2dSpec.of(p.get("kernel").asInt(), p.get("stride").asInt(), p.get("pad").asInt()));
       case "globalAvgPool2d": return Ops.globalAvgPool2d(x);
+      case "adaptiveAvgPool2d": return Ops.adaptiveAvgPool2d(x, p.get("out_h").asInt(), p.get("out_w").asInt());
       case "dropout":
         return Ops.dropout(x, p.get("p").asDouble(), Mode.TRAIN, new Rng(p.get("seed").asLong()));
       case "batchNorm":

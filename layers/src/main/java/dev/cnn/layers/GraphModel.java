@@ -112,7 +112,7 @@ public final class GraphModel implements Model {
 
   @Override
   public Variable forward(Variable x, Mode mode, ObjIntConsumer<Variable> observer) {
-    ModelChecks.forwardArguments("GraphModel", inputShape, x, mode);
+    ModelChecks.forwardArguments("GraphModel", this, x, mode);
     Map<String, Variable> values = new HashMap<>();
     values.put(INPUT, x);
     int layerIndex = 0;
@@ -162,6 +162,21 @@ public final class GraphModel implements Model {
   @Override
   public List<String> layerNames() {
     return Collections.unmodifiableList(layerNames);
+  }
+
+  @Override
+  public int[] outputShapeFor(int[] sampleShape) {
+    List<String> names = new ArrayList<>();
+    List<Layer> nodeLayers = new ArrayList<>();
+    List<Merge> merges = new ArrayList<>();
+    List<List<String>> inputs = new ArrayList<>();
+    for (Node n : nodes) {
+      names.add(n.name());
+      nodeLayers.add(n.layer());
+      merges.add(n.merge());
+      inputs.add(n.inputs());
+    }
+    return Builder.inferShapes(sampleShape, names, nodeLayers, merges, inputs).get(output).clone();
   }
 
   /** The name of the output node. */
@@ -292,17 +307,10 @@ public final class GraphModel implements Model {
       if (!names.contains(output)) {
         throw new IllegalArgumentException("GraphModel: the output '" + output + "' is not a node; the nodes are " + names);
       }
-      Map<String, int[]> shapes = new HashMap<>();
-      shapes.put(INPUT, inputShape);
+      Map<String, int[]> shapes = inferShapes(inputShape, names, layers, merges, inputs);
       List<Node> nodes = new ArrayList<>();
       for (int i = 0; i < names.size(); i++) {
-        String name = names.get(i);
-        List<int[]> in = new ArrayList<>();
-        for (String s : inputs.get(i)) in.add(shapes.get(s));
-        int[] shape = layers.get(i) != null ? layerShape(name, layers.get(i), inputs.get(i).get(0), in.get(0))
-            : mergeShape(name, merges.get(i), inputs.get(i), in);
-        shapes.put(name, shape);
-        nodes.add(new Node(name, layers.get(i), merges.get(i), inputs.get(i), shape));
+        nodes.add(new Node(names.get(i), layers.get(i), merges.get(i), inputs.get(i), shapes.get(names.get(i))));
       }
       java.util.Set<String> used = new java.util.HashSet<>();
       inputs.forEach(used::addAll);
@@ -318,6 +326,27 @@ public final class GraphModel implements Model {
         n.layer().nameParameters(n.name());
       }
       return new GraphModel(inputShape.clone(), List.copyOf(nodes), output);
+    }
+
+    /**
+     * Every node's per-sample output shape, by name ({@link #INPUT}'s too), for samples of shape
+     * {@code inputShape}.
+     *
+     * @throws IllegalArgumentException naming the first node that does not fit its inputs
+     */
+    static Map<String, int[]> inferShapes(int[] inputShape, List<String> names, List<Layer> layers, List<Merge> merges,
+        List<List<String>> inputs) {
+      Map<String, int[]> shapes = new HashMap<>();
+      shapes.put(INPUT, inputShape);
+      for (int i = 0; i < names.size(); i++) {
+        String name = names.get(i);
+        List<int[]> in = new ArrayList<>();
+        for (String s : inputs.get(i)) in.add(shapes.get(s));
+        int[] shape = layers.get(i) != null ? layerShape(name, layers.get(i), inputs.get(i).get(0), in.get(0))
+            : mergeShape(name, merges.get(i), inputs.get(i), in);
+        shapes.put(name, shape);
+      }
+      return shapes;
     }
 
     private static int[] layerShape(String name, Layer layer, String from, int[] in) {

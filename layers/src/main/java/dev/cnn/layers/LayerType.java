@@ -12,11 +12,13 @@ import java.util.function.Function;
  */
 public enum LayerType {
   CONV2D(Conv2d::fromConfig),
+  SEPARABLE_CONV2D(SeparableConv2d::fromConfig),
   DENSE(Dense::fromConfig),
   MAX_POOL2D(MaxPool2d::fromConfig),
   AVG_POOL2D(AvgPool2d::fromConfig),
   GLOBAL_AVG_POOL2D(GlobalAvgPool2d::fromConfig),
   GLOBAL_MAX_POOL2D(GlobalMaxPool2d::fromConfig),
+  ADAPTIVE_AVG_POOL2D(AdaptiveAvgPool2d::fromConfig),
   FLATTEN(Flatten::fromConfig),
   DROPOUT(Dropout::fromConfig),
   BATCH_NORM1D(config -> BatchNorm.fromConfig(BatchNorm.Input.VECTORS, config)),

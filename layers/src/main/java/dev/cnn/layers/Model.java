@@ -24,9 +24,12 @@ import java.util.Map;
  */
 public interface Model {
   /**
-   * The batch through the model: x {@code [N, inputShape...]} to {@code [N, outputShape...]}.
+   * The batch through the model: x {@code [N, inputShape...]} to {@code [N, outputShape...]}. Samples
+   * of another shape are taken when the model gives its output shape for them
+   * ({@link #outputShapeFor}): a model with global or adaptive pooling before its head takes other
+   * image sizes.
    *
-   * @throws IllegalArgumentException if x's shape is not {@code [N, inputShape...]}
+   * @throws IllegalArgumentException if x's samples have a shape the model cannot take
    */
   Variable forward(Variable x, Mode mode);
 
@@ -43,6 +46,16 @@ public interface Model {
 
   /** The per-sample output shape. */
   int[] outputShape();
+
+  /**
+   * The per-sample output shape for samples of another shape, by the layers' shape inference. A
+   * model takes samples of a shape other than {@link #inputShape()} (another image size) when this
+   * gives {@link #outputShape()}: convolutions and pools take any size, and a global or adaptive
+   * pooling before the dense head makes the head's input independent of it.
+   *
+   * @throws IllegalArgumentException naming the first layer or node that cannot take such samples
+   */
+  int[] outputShapeFor(int[] sampleShape);
 
   /** The per-sample output shape of layer i of {@link #layers()}. */
   int[] outputShape(int i);

@@ -98,7 +98,7 @@ public final class Sequential implements Model {
    */
   @Override
   public Variable forward(Variable x, Mode mode, java.util.function.ObjIntConsumer<Variable> observer) {
-    ModelChecks.forwardArguments("Sequential", inputShape, x, mode);
+    ModelChecks.forwardArguments("Sequential", this, x, mode);
     Variable h = x;
     for (int step = 0; step < layers.size(); step++) {
       int i = observer == null ? runOrder[step] : step;
@@ -127,6 +127,34 @@ public final class Sequential implements Model {
   @Override
   public int[] outputShape() {
     return outputShapes.isEmpty() ? inputShape.clone() : outputShapes.get(outputShapes.size() - 1).clone();
+  }
+
+  @Override
+  public int[] outputShapeFor(int[] sampleShape) {
+    List<int[]> shapes = inferShapes(sampleShape, layers, names);
+    return shapes.isEmpty() ? sampleShape.clone() : shapes.get(shapes.size() - 1);
+  }
+
+  /**
+   * Each layer's per-sample output shape for samples of shape {@code in}.
+   *
+   * @throws IllegalArgumentException naming the first layer (index, name and type) whose input does
+   *     not fit, the shape it got and the shape it needs
+   */
+  private static List<int[]> inferShapes(int[] in, List<Layer> layers, List<String> names) {
+    List<int[]> shapes = new ArrayList<>();
+    int[] shape = in;
+    for (int i = 0; i < layers.size(); i++) {
+      Layer layer = layers.get(i);
+      try {
+        shape = layer.outputShape(shape).clone();
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("Sequential: layer " + i + " ('" + names.get(i) + "', "
+            + layer.typeName() + ") does not fit: " + e.getMessage(), e);
+      }
+      shapes.add(shape);
+    }
+    return shapes;
   }
 
   /** The per-sample output shape of layer i. */
@@ -206,18 +234,8 @@ public final class Sequential implements Model {
       for (String n : names) {
         if (!seen.add(n)) throw new IllegalArgumentException("Sequential: two layers are named '" + n + "'");
       }
-      List<int[]> shapes = new ArrayList<>();
-      int[] shape = inputShape;
-      for (int i = 0; i < layers.size(); i++) {
-        Layer layer = layers.get(i);
-        try {
-          shape = layer.outputShape(shape).clone();
-        } catch (IllegalArgumentException e) {
-          throw new IllegalArgumentException("Sequential: layer " + i + " ('" + names.get(i) + "', "
-              + layer.typeName() + ") does not fit: " + e.getMessage(), e);
-        }
-        shapes.add(shape);
-      }
+      List<int[]> shapes = inferShapes(inputShape, layers, names);
+      int[] shape;
       shape = inputShape;
       for (int i = 0; i < layers.size(); i++) { // every layer its own child generator, in order
         layers.get(i).build(shape, rng.split());

@@ -92,6 +92,30 @@ class LayerGradientProperties {
     LayerCheck.of(GlobalMaxPool2d::new, c, h, w).input(distinct(new Rng(seed), n, c, h, w)).check(seed);
   }
 
+  @Property(tries = 30)
+  @CoversLayer(LayerType.ADAPTIVE_AVG_POOL2D)
+  void adaptiveAvgPool2d(@ForAll @IntRange(min = 1, max = 2) int n, @ForAll @IntRange(min = 1, max = 3) int c,
+      @ForAll @IntRange(min = 1, max = 7) int h, @ForAll @IntRange(min = 1, max = 7) int w,
+      @ForAll @IntRange(min = 1, max = 4) int outH, @ForAll @IntRange(min = 1, max = 4) int outW, @ForAll long seed) {
+    LayerCheck.of(() -> AdaptiveAvgPool2d.of(outH, outW), c, h, w).input(uniform(new Rng(seed), -1, 1, n, c, h, w))
+        .check(seed);
+  }
+
+  @Property(tries = 40) // Assume rejects the kernels that do not fit
+  @CoversLayer(LayerType.SEPARABLE_CONV2D)
+  void separableConv2d(@ForAll @IntRange(min = 1, max = 2) int n, @ForAll @IntRange(min = 1, max = 3) int cIn,
+      @ForAll @IntRange(min = 1, max = 3) int cOut, @ForAll @IntRange(min = 1, max = 2) int multiplier,
+      @ForAll @IntRange(min = 1, max = 3) int kernel, @ForAll @IntRange(min = 1, max = 2) int stride,
+      @ForAll @IntRange(min = 0, max = 1) int pad, @ForAll @IntRange(min = 1, max = 2) int dilation,
+      @ForAll @IntRange(min = 1, max = 6) int h, @ForAll @IntRange(min = 1, max = 6) int w,
+      @ForAll boolean bias, @ForAll long seed) {
+    Conv2dSpec spec = Conv2dSpec.of(stride, pad, dilation, cIn);
+    Assume.that(spec.outputHeight(h, kernel) >= 1 && spec.outputWidth(w, kernel) >= 1);
+    LayerCheck.of(() -> SeparableConv2d.builder(cIn, cOut).kernel(kernel).stride(stride).padding(pad).dilation(dilation)
+            .depthMultiplier(multiplier).bias(bias).build(), cIn, h, w)
+        .input(uniform(new Rng(seed), -1, 1, n, cIn, h, w)).check(seed);
+  }
+
   @Property(tries = 20)
   @CoversLayer(LayerType.FLATTEN)
   void flatten(@ForAll @IntRange(min = 1, max = 2) int n, @ForAll @IntRange(min = 1, max = 3) int rank,

@@ -68,7 +68,9 @@ class LayerOptionsTest {
     List<Layer> layers = List.of(Conv2d.builder(2, 4).kernel(3).stride(2).padding(Padding.SAME).build(),
         Dense.of(3, 2), MaxPool2d.of(3, 2, 1), AvgPool2d.of(2), new GlobalAvgPool2d(), new GlobalMaxPool2d(), new Flatten(),
         new Dropout(0.25), BatchNorm1d.builder(3).momentum(0.2).eps(1e-3).build(), BatchNorm2d.of(5), new ReLU(),
-        new LeakyReLU(0.3), new ELU(0.7), new GELU(), new SiLU(), new Sigmoid(), new Tanh(), new Softmax(-1));
+        new LeakyReLU(0.3), new ELU(0.7), new GELU(), new SiLU(), new Sigmoid(), new Tanh(), new Softmax(-1),
+        SeparableConv2d.builder(4, 6).kernel(5).stride(2).padding(1).dilation(2).depthMultiplier(3).bias(false).build(),
+        AdaptiveAvgPool2d.of(3, 2));
     assertEquals(LayerType.builtInLabels().size(), layers.stream().map(Layer::type).distinct().count(),
         "one layer of every built-in type");
     for (Layer l : layers) {

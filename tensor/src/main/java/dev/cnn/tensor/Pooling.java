@@ -3,8 +3,8 @@ package dev.cnn.tensor;
 import java.util.Arrays;
 
 /**
- * 2-d max and average pooling and global average pooling, NCHW, forward and backward, float32
- * and float64.
+ * 2-d max and average pooling, global and adaptive average pooling, NCHW, forward and backward,
+ * float32 and float64.
  *
  * <p>Shapes: x {@code [N, C, H, W]}, y {@code [N, C, Hout, Wout]} with
  * {@code Hout = floor((H + 2P - K)/S) + 1} ({@link Pool2dSpec}). Window (oh, ow) covers rows
@@ -15,6 +15,8 @@ import java.util.Arrays;
  *   avg:  y[n][c][oh][ow] = (sum over the window's real pixels) / (KH*KW)
  *         dx[n][c][ih][iw] += dy[n][c][oh][ow] / (KH*KW)   for every real pixel of the window
  *   global avg: y[n][c] = sum_{h, w} x[n][c][h][w] / (H*W),  dx[n][c][h][w] = dy[n][c] / (H*W)
+ *   adaptive avg: y[n][c][oh][ow] = mean of rows [floor(oh*H/Hout), ceil((oh+1)*H/Hout))
+ *                 and columns [floor(ow*W/Wout), ceil((ow+1)*W/Wout)); dx likewise spread back
  * </pre>
  * <b>Average pooling counts padding in the divisor</b> (PyTorch's default
  * {@code count_include_pad=true}): the divisor is always KH*KW, so a window that overlaps the
@@ -288,6 +290,84 @@ public final class Pooling {
       Parallel.forEach(out[0] * out[1], planeBlock(out), p -> ScalarPooling64.globalAvgBackwardPlane(g, p, d, p * plane, plane));
     }
     return dx;
+  }
+
+  // ------------------------------------------------------------------ adaptive average
+
+  /**
+   * Adaptive average pooling to a fixed output size, whatever the input size (PyTorch's
+   * {@code adaptive_avg_pool2d}): output (oh, ow) is the mean of input rows
+   * {@code [floor(oh*H/Hout), ceil((oh+1)*H/Hout))} and columns
+   * {@code [floor(ow*W/Wout), ceil((ow+1)*W/Wout))}. When Hout divides H and Wout divides W these
+   * are the windows of average pooling with kernel = stride = (H/Hout, W/Wout); otherwise
+   * neighbouring windows differ in size and may overlap by a pixel. Hout = Wout = 1 is global
+   * average pooling.
+   *
+   * @param x {@code [N, C, H, W]} with H, W >= 1, not modified
+   * @return a new tensor {@code [N, C, outH, outW]}
+   * @throws IllegalArgumentException when x is not rank 4, has an empty plane, or a size is below 1
+   */
+  public static Tensor adaptiveAvgForward(Tensor x, int outH, int outW) {
+    String op = "adaptiveAvgPool2d forward";
+    Shapes.requireNonNull(op, "x", x, "a tensor [N, C, H, W]");
+    int[] out = adaptiveGeometry(op, x.shape(), outH, outW);
+    Tensor y = Tensor.forOverwrite(x.dtype(), out); // every window writes its output
+    int h = x.dim(2), w = x.dim(3);
+    if (x.dtype() == DType.FLOAT32) {
+      float[] xf = x.floatData(), yf = y.floatData();
+      Parallel.forEach(out[0] * out[1], planeBlock(out),
+          p -> ScalarPooling.adaptiveAvgPlane(xf, p * h * w, h, w, outH, outW, yf, p * outH * outW));
+    } else {
+      double[] xd = x.doubleData(), yd = y.doubleData();
+      Parallel.forEach(out[0] * out[1], planeBlock(out),
+          p -> ScalarPooling64.adaptiveAvgPlane(xd, p * h * w, h, w, outH, outW, yd, p * outH * outW));
+    }
+    return y;
+  }
+
+  /**
+   * The input gradient of adaptive average pooling: each {@code dy} element, divided by its
+   * window's size, is added to every pixel of its window.
+   *
+   * @param dy gradient of the output, {@code [N, C, outH, outW]}, not modified
+   * @param inputShape shape of x, {@code [N, C, H, W]}
+   * @return a new tensor of shape {@code inputShape}
+   */
+  public static Tensor adaptiveAvgBackward(Tensor dy, int[] inputShape) {
+    String op = "adaptiveAvgPool2d backward";
+    Shapes.requireNonNull(op, "dy", dy, "the output gradient [N, C, outH, outW]");
+    if (dy.rank() != 4) throw Shapes.error(op, "dy has shape " + Shapes.format(dy.shape()), "rank 4 [N, C, outH, outW]");
+    int outH = dy.dim(2), outW = dy.dim(3);
+    int[] out = adaptiveGeometry(op, inputShape, outH, outW);
+    if (!Arrays.equals(dy.shape(), out)) {
+      throw Shapes.error(op, "dy has shape " + Shapes.format(dy.shape()),
+          Shapes.format(out) + " (the output shape for input " + Shapes.format(inputShape) + ")");
+    }
+    Tensor dx = Tensor.zeros(dy.dtype(), inputShape);
+    int h = inputShape[2], w = inputShape[3];
+    if (dy.dtype() == DType.FLOAT32) {
+      float[] g = dy.floatData(), d = dx.floatData();
+      Parallel.forEach(out[0] * out[1], planeBlock(out),
+          p -> ScalarPooling.adaptiveAvgBackwardPlane(g, p * outH * outW, h, w, outH, outW, d, p * h * w));
+    } else {
+      double[] g = dy.doubleData(), d = dx.doubleData();
+      Parallel.forEach(out[0] * out[1], planeBlock(out),
+          p -> ScalarPooling64.adaptiveAvgBackwardPlane(g, p * outH * outW, h, w, outH, outW, d, p * h * w));
+    }
+    return dx;
+  }
+
+  /** Checks an adaptive pooling's input shape and output size, and returns the output shape. */
+  private static int[] adaptiveGeometry(String op, int[] in, int outH, int outW) {
+    Shapes.requireNonNull(op, "inputShape", in, "the int[4] shape of the input");
+    if (in.length != 4) throw Shapes.error(op, "input has shape " + Shapes.format(in), "rank 4 [N, C, H, W]");
+    if (in[2] < 1 || in[3] < 1) {
+      throw Shapes.error(op, "input has shape " + Shapes.format(in), "H >= 1 and W >= 1 (an empty plane has no average)");
+    }
+    if (outH < 1 || outW < 1) {
+      throw Shapes.error(op, "output size " + outH + " x " + outW, "an output height and width of at least 1");
+    }
+    return new int[] {in[0], in[1], outH, outW};
   }
 
   // ------------------------------------------------------------------ helpers

@@ -93,6 +93,53 @@ final class ScalarPooling64 {
     }
   }
 
+  /**
+   * Adaptive average pooling of one plane ({@code h x w} at xo) to {@code hOut x wOut} (at io):
+   * output (oh, ow) is the mean of input rows {@code [adaptiveStart(oh, h, hOut), adaptiveEnd(oh,
+   * h, hOut))} and the columns likewise, PyTorch's windows. Summed in double.
+   */
+  static void adaptiveAvgPlane(double[] x, int xo, int h, int w, int hOut, int wOut, double[] y, int io) {
+    for (int oh = 0; oh < hOut; oh++) {
+      int hs = adaptiveStart(oh, h, hOut), he = adaptiveEnd(oh, h, hOut);
+      for (int ow = 0; ow < wOut; ow++) {
+        int ws = adaptiveStart(ow, w, wOut), we = adaptiveEnd(ow, w, wOut);
+        double sum = 0;
+        for (int ih = hs; ih < he; ih++) {
+          for (int iw = ws; iw < we; iw++) sum += x[xo + ih * w + iw];
+        }
+        y[io + oh * wOut + ow] = (sum / ((he - hs) * (we - ws)));
+      }
+    }
+  }
+
+  /**
+   * The input gradient of {@link #adaptiveAvgPlane}: each {@code dy} element, divided by its
+   * window's size, is added to every pixel of its window (windows overlap when the sizes do not
+   * divide, so dx must start at zero).
+   */
+  static void adaptiveAvgBackwardPlane(double[] dy, int io, int h, int w, int hOut, int wOut, double[] dx, int xo) {
+    for (int oh = 0; oh < hOut; oh++) {
+      int hs = adaptiveStart(oh, h, hOut), he = adaptiveEnd(oh, h, hOut);
+      for (int ow = 0; ow < wOut; ow++) {
+        int ws = adaptiveStart(ow, w, wOut), we = adaptiveEnd(ow, w, wOut);
+        double g = ((double) dy[io + oh * wOut + ow] / ((he - hs) * (we - ws)));
+        for (int ih = hs; ih < he; ih++) {
+          for (int iw = ws; iw < we; iw++) dx[xo + ih * w + iw] += g;
+        }
+      }
+    }
+  }
+
+  /** The first input index of adaptive window i of {@code out} over {@code in}: {@code floor(i * in / out)}. */
+  static int adaptiveStart(int i, int in, int out) {
+    return (int) ((long) i * in / out);
+  }
+
+  /** One past the last input index of adaptive window i: {@code ceil((i + 1) * in / out)}. */
+  static int adaptiveEnd(int i, int in, int out) {
+    return (int) (((long) (i + 1) * in + out - 1) / out);
+  }
+
   /** The mean of one plane of {@code plane} elements at {@code xo}, summed in double: {@code y[p]}. */
   static void globalAvgPlane(double[] x, int xo, int plane, double[] y, int p) {
     double sum = 0;

@@ -12,7 +12,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 
 /**
- * Max, average and global average pooling against naive loops written here (every window tap,
+ * Max, average, global and adaptive average pooling against naive loops written here (every window tap,
  * padding skipped by a bounds test), over random shapes: batch 1-2, channels 1-3, images 1-9
  * (non-square), windows 1-4 (non-square), stride 1-3, padding up to half the window.
  */
@@ -153,6 +153,59 @@ class PoolingProperties {
     }
     Tensor y64 = Pooling.globalAvgForward(x.to(DType.FLOAT64));
     for (int p = 0; p < y.size(); p++) assertEquals(y.floatData()[p], y64.doubleData()[p], 1e-6);
+  }
+
+  /**
+   * Adaptive average pooling against PyTorch's window rule written with floating-point floor and
+   * ceil (the kernel uses integer arithmetic), its backward as the adjoint, the float64 twin, and
+   * average pooling with kernel = stride when the output size divides the input size.
+   */
+  @Property(tries = 100)
+  void adaptiveAveragePoolingMatchesNaiveAndIsAdjoint(@ForAll("cases") Case c, @ForAll("outputSizes") int[] out) {
+    int hOut = out[0], wOut = out[1];
+    Rng rng = new Rng(c.seed());
+    Tensor x = Tensor.uniform(rng, DType.FLOAT32, -1, 1, c.inputShape());
+    Tensor dy = Tensor.uniform(rng, DType.FLOAT32, -1, 1, c.n(), c.c(), hOut, wOut);
+    double[] y = new double[dy.size()], dx = new double[x.size()];
+    int o = 0;
+    for (int p = 0; p < c.n() * c.c(); p++)
+      for (int oh = 0; oh < hOut; oh++)
+        for (int ow = 0; ow < wOut; ow++, o++) {
+          int hs = (int) Math.floor(oh * (double) c.h() / hOut), he = (int) Math.ceil((oh + 1) * (double) c.h() / hOut);
+          int ws = (int) Math.floor(ow * (double) c.w() / wOut), we = (int) Math.ceil((ow + 1) * (double) c.w() / wOut);
+          double area = (he - hs) * (we - ws);
+          for (int ih = hs; ih < he; ih++)
+            for (int iw = ws; iw < we; iw++) {
+              int k = p * c.h() * c.w() + ih * c.w() + iw;
+              y[o] += x.floatData()[k] / area;
+              dx[k] += dy.floatData()[o] / area;
+            }
+        }
+    Tensor yT = Pooling.adaptiveAvgForward(x, hOut, wOut);
+    assertArrayEquals(new int[] {c.n(), c.c(), hOut, wOut}, yT.shape());
+    float[] yGot = yT.floatData(), dxGot = Pooling.adaptiveAvgBackward(dy, c.inputShape()).floatData();
+    for (int k = 0; k < y.length; k++) assertEquals(y[k], yGot[k], 1e-6, "y " + k);
+    for (int k = 0; k < dx.length; k++) assertEquals(dx[k], dxGot[k], 1e-5, "dx " + k);
+    double lhs = 0, rhs = 0;
+    for (int k = 0; k < y.length; k++) lhs += (double) yGot[k] * dy.floatData()[k];
+    for (int k = 0; k < dx.length; k++) rhs += (double) x.floatData()[k] * dxGot[k];
+    assertEquals(lhs, rhs, 1e-5 * (x.size() + y.length));
+    double[] y64 = Pooling.adaptiveAvgForward(x.to(DType.FLOAT64), hOut, wOut).doubleData();
+    double[] dx64 = Pooling.adaptiveAvgBackward(dy.to(DType.FLOAT64), c.inputShape()).doubleData();
+    for (int k = 0; k < y.length; k++) assertEquals(y[k], y64[k], 1e-14, "y64 " + k);
+    for (int k = 0; k < dx.length; k++) assertEquals(dx[k], dx64[k], 1e-13, "dx64 " + k);
+    if (c.h() % hOut == 0 && c.w() % wOut == 0) {
+      int kh = c.h() / hOut, kw = c.w() / wOut;
+      Pool2dSpec same = new Pool2dSpec(kh, kw, kh, kw, 0, 0);
+      assertArrayEquals(Pooling.avgForward(x, same).floatData(), yGot, "divisible sizes: average pooling's windows");
+    }
+  }
+
+  /** Output sizes 1-5 by 1-5: smaller, equal to and larger than the 1-9 images. */
+  @Provide
+  Arbitrary<int[]> outputSizes() {
+    return Combinators.combine(Arbitraries.integers().between(1, 5), Arbitraries.integers().between(1, 5))
+        .as((h, w) -> new int[] {h, w});
   }
 
   /** Rounds to multiples of 1/4 so that windows contain ties. */

@@ -12,6 +12,8 @@ import dev.cnn.tensor.DType;
 import dev.cnn.tensor.Tensor;
 import dev.cnn.tensor.io.AtomicFiles;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -27,19 +29,23 @@ import java.util.Set;
  *
  * <p><b>The file.</b> IR version {@value #IR_VERSION}, opset {@value #OPSET} of the default domain.
  * One input {@value #INPUT}, float32 {@code [N, inputShape...]} with a symbolic batch size
- * {@code N}: the same tensor the engine's {@link Model#forward} takes (no normalisation is added);
- * one output {@value #OUTPUT}, float32 {@code [N, outputShape...]}: the model's output, logits for
- * the built-in classifiers (apply a softmax for probabilities). A value between layers is named after
- * its layer ({@code "0"}, {@code "res1_bn1"}), an initializer after its state-dict entry
- * ({@code "0.weight"}, {@code "res1_bn1.running_mean"}).
+ * {@code N} and the model's own image size: the same tensor the engine's {@link Model#forward}
+ * takes (no normalisation is added); one output {@value #OUTPUT}, float32
+ * {@code [N, outputShape...]}: the model's output, logits for the built-in classifiers (apply a
+ * softmax for probabilities). A value between layers is named after its layer ({@code "0"},
+ * {@code "res1_bn1"}), an initializer after its state-dict entry ({@code "0.weight"},
+ * {@code "res1_bn1.running_mean"}).
  *
  * <p><b>The operators.</b> Each layer becomes the ONNX operator that computes the same function in
  * inference mode:
  * <pre>
  *   conv2d            Conv (kernel_shape, strides, pads, dilations, group)
+ *   separable_conv2d  Conv (depthwise: group = Cin), Conv (1x1)
  *   dense             Gemm (transB = 1: the weight is [out, in], as PyTorch's)
  *   max_pool2d        MaxPool;  avg_pool2d: AveragePool (count_include_pad = 1)
  *   global_avg_pool2d GlobalAveragePool, Flatten;  global_max_pool2d: GlobalMaxPool, Flatten
+ *   adaptive_avg_pool2d  AveragePool (kernel = stride) when the output size divides the model's
+ *                     input size; else Reshape, MatMul by the constant pooling matrix, Reshape
  *   flatten           Flatten (axis 1)
  *   dropout           Identity (dropout is off at inference)
  *   batch_norm1d/2d   BatchNormalization (running statistics, epsilon)
@@ -65,8 +71,9 @@ public final class OnnxExport {
   /** The graph output's name. */
   public static final String OUTPUT = "output";
 
-  /** TensorProto.DataType FLOAT. */
+  /** TensorProto.DataType FLOAT and INT64. */
   private static final int FLOAT = 1;
+  private static final int INT64 = 7;
   /** AttributeProto.AttributeType values. */
   private static final int ATTR_FLOAT = 1;
   private static final int ATTR_INT = 2;
@@ -154,22 +161,27 @@ public final class OnnxExport {
       return;
     }
     String x = INPUT;
+    int[] shape = model.inputShape();
     for (int i = 0; i < layers.size(); i++) {
       String out = i == layers.size() - 1 ? OUTPUT : fresh(layerNames.get(i));
-      layer(layerNames.get(i), layers.get(i), x, out);
+      layer(layerNames.get(i), layers.get(i), x, shape, out);
       x = out;
+      shape = model.outputShape(i);
     }
   }
 
   private void graph(GraphModel model) {
     Map<String, String> values = new HashMap<>();
+    Map<String, int[]> shapes = new HashMap<>();
     values.put(GraphModel.INPUT, INPUT);
+    shapes.put(GraphModel.INPUT, model.inputShape());
     for (GraphModel.Node n : model.nodes()) {
+      shapes.put(n.name(), n.shape());
       String out = n.name().equals(model.outputNode()) ? OUTPUT : fresh(n.name());
       List<String> in = new ArrayList<>();
       for (String from : n.inputs()) in.add(values.get(from));
       if (n.layer() != null) {
-        layer(n.name(), n.layer(), in.get(0), out);
+        layer(n.name(), n.layer(), in.get(0), shapes.get(n.inputs().get(0)), out);
       } else if (n.merge() == GraphModel.Merge.ADD) {
         node(in.size() == 2 ? "Add" : "Sum", n.name(), in, out);
       } else {
@@ -179,8 +191,8 @@ public final class OnnxExport {
     }
   }
 
-  /** The operators of one layer, from value x to value out. */
-  private void layer(String name, Layer layer, String x, String out) {
+  /** The operators of one layer, from value x (per-sample shape {@code shape}) to value out. */
+  private void layer(String name, Layer layer, String x, int[] shape, String out) {
     LayerType type = layer.type();
     Config c = new Config(layer.typeName(), layer.config());
     switch (type) {
@@ -193,6 +205,19 @@ public final class OnnxExport {
             intsAttr("pads", pad, pad, pad, pad), intsAttr("dilations", dilation, dilation),
             intAttr("group", c.integer("groups")));
       }
+      case SEPARABLE_CONV2D -> { // the depthwise convolution, then the pointwise one
+        int k = c.integer("kernel"), stride = c.integer("stride"), dilation = c.integer("dilation");
+        int pad = Padding.parse(c.string("padding")).resolve(name, k, stride, dilation);
+        String depthwise = fresh(name + "/depthwise");
+        node("Conv", name + "/depthwise", List.of(x, parameter(name, layer, "depthwise_weight")), depthwise,
+            intsAttr("kernel_shape", k, k), intsAttr("strides", stride, stride), intsAttr("pads", pad, pad, pad, pad),
+            intsAttr("dilations", dilation, dilation), intAttr("group", c.integer("in")));
+        List<String> in = new ArrayList<>(List.of(depthwise, parameter(name, layer, "pointwise_weight")));
+        if (c.bool("bias")) in.add(parameter(name, layer, "bias"));
+        node("Conv", name, in, out, intsAttr("kernel_shape", 1, 1));
+      }
+      case ADAPTIVE_AVG_POOL2D -> adaptiveAvgPool(name,
+          new int[] {c.integer("output_height"), c.integer("output_width")}, x, shape, out);
       case DENSE -> {
         List<String> in = new ArrayList<>(List.of(x, parameter(name, layer, "weight")));
         if (c.bool("bias")) in.add(parameter(name, layer, "bias"));
@@ -244,6 +269,37 @@ public final class OnnxExport {
     }
   }
 
+  /**
+   * Adaptive average pooling for the model's input size: average pooling with kernel = stride
+   * when the output size divides the input size; otherwise each plane times a constant pooling
+   * matrix {@code P [H*W, outH*outW]} ({@code P[i][o] = 1/|window o|} for the pixels i of window o):
+   * Reshape to {@code [N, C, H*W]}, MatMul, Reshape to {@code [N, C, outH, outW]}.
+   */
+  private void adaptiveAvgPool(String name, int[] size, String x, int[] shape, String out) {
+    int c = shape[0], h = shape[1], w = shape[2], oh = size[0], ow = size[1];
+    if (h % oh == 0 && w % ow == 0) {
+      int kh = h / oh, kw = w / ow;
+      node("AveragePool", name, List.of(x), out, intsAttr("kernel_shape", kh, kw), intsAttr("strides", kh, kw));
+      return;
+    }
+    float[] pool = new float[h * w * oh * ow]; // [H*W, outH*outW], row-major
+    for (int i = 0; i < oh; i++) {
+      int hs = i * h / oh, he = ((i + 1) * h + oh - 1) / oh;
+      for (int j = 0; j < ow; j++) {
+        int ws = j * w / ow, we = ((j + 1) * w + ow - 1) / ow;
+        float weight = 1f / ((he - hs) * (we - ws));
+        for (int r = hs; r < he; r++) {
+          for (int q = ws; q < we; q++) pool[(r * w + q) * (oh * ow) + i * ow + j] = weight;
+        }
+      }
+    }
+    String flat = fresh(name + "/planes"), pooled = fresh(name + "/pooled");
+    node("Reshape", name + "/planes", List.of(x, int64s(name + "/planes_shape", 0, c, (long) h * w)), flat);
+    node("MatMul", name + "/pooled", List.of(flat, initializer(name + "/pooling", new long[] {(long) h * w, oh * ow}, pool)),
+        pooled);
+    node("Reshape", name, List.of(pooled, int64s(name + "/output_shape", 0, c, oh, ow)), out);
+  }
+
   // ------------------------------------------------------------------ graph pieces
 
   /** A name no value or initializer has taken yet: {@code base}, else {@code base_1}, ... */
@@ -271,6 +327,15 @@ public final class OnnxExport {
     Tensor t = layer.buffers().get(local);
     if (t == null) throw new IllegalStateException("ONNX export: layer '" + layerName + "' has no buffer " + local);
     return initializer(layerName + "." + local, t);
+  }
+
+  /** A rank-1 int64 initializer (a shape for Reshape: 0 copies the input's size on that axis). */
+  private String int64s(String base, long... values) {
+    String name = fresh(base);
+    ByteBuffer raw = ByteBuffer.allocate(values.length * Long.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+    for (long v : values) raw.putLong(v);
+    initializers.add(new ProtoWriter().packedInt64(1, values.length).varint(2, INT64).string(8, name).bytes(9, raw.array()));
+    return name;
   }
 
   /** A float32 initializer with the tensor's shape and values ({@code TensorProto}, raw_data). */

@@ -24,6 +24,8 @@ import dev.cnn.layers.Flatten;
 import dev.cnn.layers.GELU;
 import dev.cnn.layers.GlobalAvgPool2d;
 import dev.cnn.layers.GlobalMaxPool2d;
+import dev.cnn.layers.SeparableConv2d;
+import dev.cnn.layers.AdaptiveAvgPool2d;
 import dev.cnn.layers.Init;
 import dev.cnn.layers.Layer;
 import dev.cnn.layers.LayerType;
@@ -242,10 +244,12 @@ class ModelFilesTest {
         .build(seed);
   }
 
-  /** The layer types a chain cannot hold beside everyLayerType's (a second global pooling). */
+  /** The layer types a chain cannot hold beside everyLayerType's (a second global pooling), and the newer ones. */
   static Sequential otherLayerTypes(long seed) {
     return Sequential.builder(3, 12, 12)
         .add(Conv2d.of(3, 4, 3))
+        .add(SeparableConv2d.builder(4, 4).kernel(3).padding(1).depthMultiplier(2).build())
+        .add(AdaptiveAvgPool2d.of(3, 2))
         .add("gmp", new GlobalMaxPool2d())
         .add(Dense.of(4, 3))
         .build(seed);

@@ -12,6 +12,7 @@ import ai.onnxruntime.OrtSession;
 import dev.cnn.engine.Mode;
 import dev.cnn.engine.NoGrad;
 import dev.cnn.engine.Variable;
+import dev.cnn.layers.AdaptiveAvgPool2d;
 import dev.cnn.layers.Architectures;
 import dev.cnn.layers.AvgPool2d;
 import dev.cnn.layers.BatchNorm1d;
@@ -33,6 +34,7 @@ import dev.cnn.layers.MaxPool2d;
 import dev.cnn.layers.Model;
 import dev.cnn.layers.Padding;
 import dev.cnn.layers.ReLU;
+import dev.cnn.layers.SeparableConv2d;
 import dev.cnn.layers.Sequential;
 import dev.cnn.layers.SiLU;
 import dev.cnn.layers.Sigmoid;
@@ -96,6 +98,12 @@ class OnnxExportTest {
     models.add(Sequential.builder(2, 5, 6).add(Conv2d.of(2, 3, 1)).add(new ReLU()).add(new Softmax(-1))
         .add(new GlobalAvgPool2d()).build(4));
     models.add(Sequential.builder(2, 5, 6).add(new GlobalMaxPool2d()).build(5));
+    // adaptive pooling 9x7 -> 4x3 (windows of unequal size: the pooling-matrix form), then 4x3 -> 2x3 (AveragePool)
+    models.add(Sequential.builder(3, 9, 7)
+        .add(SeparableConv2d.builder(3, 4).kernel(3).padding(1).depthMultiplier(2).build())
+        .add(AdaptiveAvgPool2d.of(4, 3)).add(SeparableConv2d.builder(4, 5).kernel(3).stride(2).padding(2).dilation(2)
+            .bias(false).build())
+        .add(AdaptiveAvgPool2d.of(1, 2)).add(new Flatten()).add(Dense.of(10, 3)).build(6));
     Rng rng = new Rng(21);
     for (Sequential m : models) {
       randomiseStatistics(m, rng);
