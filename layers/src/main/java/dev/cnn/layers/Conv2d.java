@@ -72,14 +72,26 @@ public final class Conv2d extends Layer {
 
   @Override
   public int[] outputShape(int[] s) {
+    return outputShape(label(), s, in, out, kernel, stride, padding, dilation);
+  }
+
+  /**
+   * The output shape {@code [out, Hout, Wout]} of a convolution of samples {@code s} (which must be
+   * {@code [in, H, W]}), with {@code Hout = floor((H + 2P - D (K - 1) - 1) / S) + 1}; shared with
+   * {@link SeparableConv2d}, whose depthwise step sets the size.
+   *
+   * @throws IllegalArgumentException naming {@code label} for a wrong input or an empty output
+   */
+  static int[] outputShape(String label, int[] s, int in, int out, int kernel, int stride, Padding padding,
+      int dilation) {
     if (s.length != 3 || s[0] != in) {
-      throw Shapes.error(label(), "input shape " + Shapes.format(s), "[" + in + ", H, W] per sample");
+      throw Shapes.error(label, "input shape " + Shapes.format(s), "[" + in + ", H, W] per sample");
     }
-    int pad = padding.resolve(label(), kernel, stride, dilation);
+    int pad = padding.resolve(label, kernel, stride, dilation);
     int h = Conv2dSpec.outputSize(s[1], kernel, stride, pad, dilation);
     int w = Conv2dSpec.outputSize(s[2], kernel, stride, pad, dilation);
     if (h < 1 || w < 1) {
-      throw Shapes.error(label(), "input shape " + Shapes.format(s) + " gives an empty output "
+      throw Shapes.error(label, "input shape " + Shapes.format(s) + " gives an empty output "
           + Shapes.format(out, h, w), "H and W of at least " + (dilation * (kernel - 1) + 1 - 2 * pad)
           + " for kernel " + kernel + ", dilation " + dilation + " and padding " + pad);
     }

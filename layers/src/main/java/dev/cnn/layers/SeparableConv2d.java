@@ -81,18 +81,7 @@ public final class SeparableConv2d extends Layer {
 
   @Override
   public int[] outputShape(int[] s) {
-    if (s.length != 3 || s[0] != in) {
-      throw Shapes.error(label(), "input shape " + Shapes.format(s), "[" + in + ", H, W] per sample");
-    }
-    int pad = padding.resolve(label(), kernel, stride, dilation);
-    int h = Conv2dSpec.outputSize(s[1], kernel, stride, pad, dilation);
-    int w = Conv2dSpec.outputSize(s[2], kernel, stride, pad, dilation);
-    if (h < 1 || w < 1) {
-      throw Shapes.error(label(), "input shape " + Shapes.format(s) + " gives an empty output "
-          + Shapes.format(out, h, w), "H and W of at least " + (dilation * (kernel - 1) + 1 - 2 * pad)
-          + " for kernel " + kernel + ", dilation " + dilation + " and padding " + pad);
-    }
-    return new int[] {out, h, w};
+    return Conv2d.outputShape(label(), s, in, out, kernel, stride, padding, dilation);
   }
 
   @Override
@@ -186,12 +175,13 @@ public final class SeparableConv2d extends Layer {
     }
 
     public SeparableConv2d build() {
-      positive("in channels", in);
-      positive("out channels", out);
-      positive("kernel", kernel);
-      positive("stride", stride);
-      positive("dilation", dilation);
-      positive("depth multiplier", multiplier);
+      String op = "SeparableConv2d";
+      Shapes.checkPositive(op, "in channels", in);
+      Shapes.checkPositive(op, "out channels", out);
+      Shapes.checkPositive(op, "kernel", kernel);
+      Shapes.checkPositive(op, "stride", stride);
+      Shapes.checkPositive(op, "dilation", dilation);
+      Shapes.checkPositive(op, "depth multiplier", multiplier);
       if (padding == null) {
         throw new IllegalArgumentException("SeparableConv2d: padding is null; use Padding.of(n), SAME or VALID");
       }
@@ -199,10 +189,6 @@ public final class SeparableConv2d extends Layer {
         throw new IllegalArgumentException("SeparableConv2d: an initialiser is null");
       }
       return new SeparableConv2d(this);
-    }
-
-    private static void positive(String name, int v) {
-      if (v < 1) throw new IllegalArgumentException("SeparableConv2d: " + name + " = " + v + "; expected >= 1");
     }
   }
 }

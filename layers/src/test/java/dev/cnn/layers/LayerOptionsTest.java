@@ -26,6 +26,18 @@ class LayerOptionsTest {
   }
 
   @Test
+  void separableAndAdaptiveOptions() {
+    fails("SeparableConv2d: depth multiplier is 0, expected depth multiplier >= 1",
+        () -> SeparableConv2d.builder(3, 4).depthMultiplier(0).build());
+    fails("SeparableConv2d: padding is null; use Padding.of(n), SAME or VALID",
+        () -> SeparableConv2d.builder(3, 4).padding(null).build());
+    fails("AdaptiveAvgPool2d: output size 0 x 2; expected a height and width of at least 1",
+        () -> AdaptiveAvgPool2d.of(0, 2));
+    fails("adaptive_avg_pool2d config: 'output_width' is missing (found keys [output_height])",
+        () -> LayerType.ADAPTIVE_AVG_POOL2D.create(Map.of("output_height", 2)));
+  }
+
+  @Test
   void dropoutProbability() {
     fails("Dropout: p = 1.0; expected 0 <= p < 1 (the probability of zeroing an element)", () -> new Dropout(1.0));
     fails("Dropout: p = -0.1; expected 0 <= p < 1 (the probability of zeroing an element)", () -> new Dropout(-0.1));
