@@ -1,0 +1,31 @@
+package dev.cnn.learn;
+
+import java.util.List;
+
+/**
+ * The course in learn/: each lesson's number, title, text (a Markdown file under {@code learn/})
+ * and program (a class with a {@code main} in this package). {@code ./cnn learn} lists them and
+ * {@code ./cnn learn N} runs one; LessonsTest runs every program and checks that the numbers the
+ * text quotes are the numbers it prints.
+ */
+public final class Lessons {
+  private Lessons() {}
+
+  /** One lesson: its number, title, Markdown file (relative to the repository root) and program. */
+  public record Lesson(int number, String title, String text, Class<?> program) {}
+
+  /** The lessons, in reading order. */
+  public static final List<Lesson> ALL = List.of(
+      new Lesson(1, "Backpropagation on single numbers", "learn/01-scalars.md", Lesson01Scalars.class));
+
+  /**
+   * The lesson of this number.
+   *
+   * @throws IllegalArgumentException naming the lessons there are
+   */
+  public static Lesson get(int number) {
+    for (Lesson l : ALL) if (l.number() == number) return l;
+    throw new IllegalArgumentException("there is no lesson " + number + "; the lessons are 1 to " + ALL.size()
+        + " ('cnn learn' lists them)");
+  }
+}
