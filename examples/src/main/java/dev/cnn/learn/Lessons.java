@@ -16,7 +16,9 @@ public final class Lessons {
 
   /** The lessons, in reading order. */
   public static final List<Lesson> ALL = List.of(
-      new Lesson(1, "Backpropagation on single numbers", "learn/01-scalars.md", Lesson01Scalars.class));
+      new Lesson(1, "Backpropagation on single numbers", "learn/01-scalars.md", Lesson01Scalars.class),
+      new Lesson(2, "The engine's Variable and its graph", "learn/02-variables.md", Lesson02Variables.class),
+      new Lesson(3, "Checking gradients", "learn/03-gradient-checks.md", Lesson03GradientChecks.class));
 
   /**
    * The lesson of this number.
