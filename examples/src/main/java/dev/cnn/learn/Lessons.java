@@ -18,7 +18,10 @@ public final class Lessons {
   public static final List<Lesson> ALL = List.of(
       new Lesson(1, "Backpropagation on single numbers", "learn/01-scalars.md", Lesson01Scalars.class),
       new Lesson(2, "The engine's Variable and its graph", "learn/02-variables.md", Lesson02Variables.class),
-      new Lesson(3, "Checking gradients", "learn/03-gradient-checks.md", Lesson03GradientChecks.class));
+      new Lesson(3, "Checking gradients", "learn/03-gradient-checks.md", Lesson03GradientChecks.class),
+      new Lesson(4, "A dense layer by hand", "learn/04-dense.md", Lesson04Dense.class),
+      new Lesson(5, "Convolution by hand", "learn/05-convolution.md", Lesson05Convolution.class),
+      new Lesson(6, "Pooling and ReLU backward", "learn/06-pooling-relu.md", Lesson06PoolingRelu.class));
 
   /**
    * The lesson of this number.
