@@ -21,7 +21,10 @@ public final class Lessons {
       new Lesson(3, "Checking gradients", "learn/03-gradient-checks.md", Lesson03GradientChecks.class),
       new Lesson(4, "A dense layer by hand", "learn/04-dense.md", Lesson04Dense.class),
       new Lesson(5, "Convolution by hand", "learn/05-convolution.md", Lesson05Convolution.class),
-      new Lesson(6, "Pooling and ReLU backward", "learn/06-pooling-relu.md", Lesson06PoolingRelu.class));
+      new Lesson(6, "Pooling and ReLU backward", "learn/06-pooling-relu.md", Lesson06PoolingRelu.class),
+      new Lesson(7, "Softmax cross-entropy: the gradient p - y", "learn/07-softmax-cross-entropy.md",
+          Lesson07SoftmaxCrossEntropy.class),
+      new Lesson(8, "Optimisers by hand", "learn/08-optimizers.md", Lesson08Optimizers.class));
 
   /**
    * The lesson of this number.
