@@ -24,7 +24,8 @@ public final class Lessons {
       new Lesson(6, "Pooling and ReLU backward", "learn/06-pooling-relu.md", Lesson06PoolingRelu.class),
       new Lesson(7, "Softmax cross-entropy: the gradient p - y", "learn/07-softmax-cross-entropy.md",
           Lesson07SoftmaxCrossEntropy.class),
-      new Lesson(8, "Optimisers by hand", "learn/08-optimizers.md", Lesson08Optimizers.class));
+      new Lesson(8, "Optimisers by hand", "learn/08-optimizers.md", Lesson08Optimizers.class),
+      new Lesson(9, "A CNN trained with the loop written out", "learn/09-training-loop.md", Lesson09TrainingLoop.class));
 
   /**
    * The lesson of this number.
