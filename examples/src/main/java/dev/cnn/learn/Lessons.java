@@ -25,7 +25,8 @@ public final class Lessons {
       new Lesson(7, "Softmax cross-entropy: the gradient p - y", "learn/07-softmax-cross-entropy.md",
           Lesson07SoftmaxCrossEntropy.class),
       new Lesson(8, "Optimisers by hand", "learn/08-optimizers.md", Lesson08Optimizers.class),
-      new Lesson(9, "A CNN trained with the loop written out", "learn/09-training-loop.md", Lesson09TrainingLoop.class));
+      new Lesson(9, "A CNN trained with the loop written out", "learn/09-training-loop.md", Lesson09TrainingLoop.class),
+      new Lesson(10, "Why is my CNN misclassifying?", "learn/10-diagnose.md", Lesson10Diagnose.class));
 
   /**
    * The lesson of this number.
