@@ -31,7 +31,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
     mixinStandardHelpOptions = true,
     versionProvider = Cnn.Version.class,
     description = "A pure-Java engine for training convolutional neural networks.",
-    subcommands = {TrainCommand.class, DiagnoseCommand.class, LrFindCommand.class, TuneCommand.class, EvaluateCommand.class, PredictCommand.class, SummaryCommand.class, ExportCommand.class, LearnCommand.class, GradcheckCommand.class,
+    subcommands = {TrainCommand.class, DiagnoseCommand.class, LrFindCommand.class, TuneCommand.class, EvaluateCommand.class, PredictCommand.class, SummaryCommand.class, ExportCommand.class, LearnCommand.class, GradcheckCommand.class, ExplainCommand.class,
         FetchCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
     footer = {"", "Run 'cnn COMMAND --help' for the options of a command.",
         "Data: train learns from a dataset's training split and reports on its test split; evaluate scores a"
