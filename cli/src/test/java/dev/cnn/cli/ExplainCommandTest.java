@@ -70,6 +70,22 @@ class ExplainCommandTest {
   }
 
   @Test
+  void aTrainedRunAndAnImageFile() throws IOException {
+    Path run = Files.createDirectories(dir.resolve("run"));
+    Sequential m = Sequential.builder(1, 8, 8).add(new dev.cnn.layers.Flatten()).add(dev.cnn.layers.Dense.of(64, 3)).build(7);
+    dev.cnn.layers.io.ModelFiles.save(m, run.resolve(ModelDir.WEIGHTS));
+    ModelDir.saveClassNames(run, java.util.List.of("circle", "square", "triangle"));
+    Path png = dir.resolve("dot.png");
+    java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(12, 10, java.awt.image.BufferedImage.TYPE_INT_RGB);
+    img.setRGB(3, 4, 0xffffff);
+    javax.imageio.ImageIO.write(img, "png", png.toFile());
+    CnnTest.Run r = CnnTest.run("explain", "--model", run.toString(), "--image", png.toString(), "--label", "2");
+    assertEquals(0, r.exitCode(), r.err());
+    assertTrue(r.out().contains("model: the trained model in " + run) && r.out().contains("input: " + png
+        + ", shape [1, 1, 8, 8], loss against class 2 (triangle)"), r.out());
+  }
+
+  @Test
   void badArgumentsAreNamed() {
     CnnTest.Run r = CnnTest.run("explain", "--model", "fashionnet", "--layer", "conv9");
     assertEquals(2, r.exitCode());
