@@ -319,6 +319,22 @@ public final class ModelFiles {
         : fromArchitecture(architectureFile, arch, seed, List.of());
   }
 
+  /**
+   * The model an architecture text describes (either format, as {@link #architectureJson} writes
+   * it), with fresh weights drawn from {@code seed}: how the workers of a cluster rebuild the
+   * driver's model without a shared file.
+   *
+   * @param source names the text in errors (a file name, "the driver's model")
+   * @throws FileFormatException naming the source and the layer when the text is not a valid
+   *     architecture
+   */
+  public static Model modelFromArchitecture(String json, String source, long seed) throws FileFormatException {
+    Path label = Path.of(source);
+    JsonNode arch = parseJson(label, json);
+    return GRAPH_FORMAT.equals(arch.path("format").asText(null)) ? graphFromArchitecture(label, arch, seed, List.of())
+        : fromArchitecture(label, arch, seed, List.of());
+  }
+
   /** {@link #readArchitecture(Path, long)} with factories for custom layer kinds, as {@link #load(Path, List)}. */
   public static Sequential readArchitecture(Path architectureFile, long seed, List<LayerFactory> factories)
       throws IOException {
