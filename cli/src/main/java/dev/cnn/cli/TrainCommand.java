@@ -200,8 +200,37 @@ class TrainCommand implements Callable<Integer> {
       + " gives the full one, with figures).")
   Boolean noReport;
 
+  @Option(names = "--spark", paramLabel = "MASTER",
+      description = "Train data-parallel on Apache Spark (local[N], spark://HOST:7077, or 'submit' under spark-submit):"
+          + " --workers copies each train on their own batches, and their parameters are averaged every --sync-every"
+          + " steps. Needs Spark on the class path (spark-submit, or CNN_CLASSPATH='$SPARK_HOME/jars/*').")
+  String spark;
+
+  @Option(names = "--workers", paramLabel = "N", description = "With --spark: workers (default 2), each with --batch-size.")
+  Integer workers;
+
+  @Option(names = "--sync-every", paramLabel = "K", description = "With --spark: steps between averages (default 1).")
+  Integer syncEvery;
+
   @Override
   public Integer call() throws Exception {
+    if (spark == null && (workers != null || syncEvery != null)) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), (workers != null ? "--workers" : "--sync-every")
+          + " is for data-parallel training on Spark; add --spark MASTER (local[2] on this machine)");
+    }
+    if (spark != null) {
+      if (resume != null) {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--resume is not supported with --spark;"
+            + " a data-parallel run is short-lived: start it again");
+      }
+      int n = workers != null ? workers : 2, k = syncEvery != null ? syncEvery : 1;
+      if (n < 1 || k < 1) {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), (n < 1 ? "--workers " + n : "--sync-every "
+            + k) + ": expected at least 1");
+      }
+      TrainingRun.Config config = TrainingRun.Config.from(this);
+      return SparkRun.train(config, spark, n, k, spec.commandLine().getOut());
+    }
     TrainingRun.Config config = TrainingRun.Config.from(this);
     TrainingRun.run(config, spec.commandLine().getOut(), !Boolean.TRUE.equals(noReport));
     return 0;

@@ -98,7 +98,7 @@ final class TuneCommand extends TrainCommand {
       "--prune", "--out", "--resume", "--overwrite", "--no-report", "--threads");
   /** Train options a search may not vary: they name files or change nothing a trial computes. */
   private static final List<String> NOT_SEARCHABLE = List.of("out", "resume", "overwrite", "threads", "no-report",
-      "data-dir", "diagnostics", "exclude", "preset");
+      "data-dir", "diagnostics", "exclude", "preset", "spark", "workers", "sync-every");
 
   @Override
   public Integer call() throws Exception {
