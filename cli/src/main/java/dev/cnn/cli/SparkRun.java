@@ -30,13 +30,7 @@ final class SparkRun {
 
   /** Trains; 0 on success. */
   static int train(TrainingRun.Config c, String master, int workers, int syncEvery, PrintWriter out) throws IOException {
-    try {
-      Class.forName("org.apache.spark.SparkConf");
-    } catch (ClassNotFoundException e) {
-      throw new IllegalArgumentException("--spark needs Apache Spark 4.2 on the class path: run through spark-submit"
-          + " (bin/spark-submit --class dev.cnn.cli.Cnn cli/target/cnn.jar train --spark submit ...), or give the"
-          + " launcher Spark's jars: CNN_CLASSPATH='$SPARK_HOME/jars/*' ./cnn train --spark " + master + " ...");
-    }
+    requireSpark(master);
     String spec = datasetSpec(c);
     if (!c.optimizer().equals("sgd") && !c.optimizer().equals("adam")) {
       throw new IllegalArgumentException("--optimizer " + c.optimizer() + ": --spark trains with sgd or adam");
@@ -56,8 +50,7 @@ final class SparkRun {
     Files.createDirectories(dir);
     SparkConf conf = new SparkConf().setAppName("cnn train --spark");
     if (!master.equals("submit")) conf.setMaster(master);
-    String jar = SparkRun.class.getProtectionDomain().getCodeSource().getLocation().getPath();
-    if (jar.endsWith(".jar")) conf.setJars(new String[] {jar}); // the executors need the engine's classes
+    shipThisJar(conf);
     out.printf(Locale.ROOT, "training %s on %s, data-parallel on Spark %s: %d workers x batch %d, averaged every %d"
         + " steps, %d steps%n", c.model(), c.dataset(), master, workers, c.batchSize(), syncEvery, steps);
     out.flush();
@@ -91,6 +84,26 @@ final class SparkRun {
     out.println("wrote the model and rounds.csv to " + dir);
     out.flush();
     return 0;
+  }
+
+  /**
+   * Refuses, with how to fix it, when Spark is not on the class path: {@code ./cnn} runs without it
+   * until {@code --spark} is given.
+   */
+  static void requireSpark(String master) {
+    try {
+      Class.forName("org.apache.spark.SparkConf");
+    } catch (ClassNotFoundException e) {
+      throw new IllegalArgumentException("--spark needs Apache Spark 4.2 on the class path: run through spark-submit"
+          + " (bin/spark-submit --class dev.cnn.cli.Cnn cli/target/cnn.jar ... --spark submit), or give the launcher"
+          + " Spark's jars: CNN_CLASSPATH='$SPARK_HOME/jars/*' ./cnn ... --spark " + master);
+    }
+  }
+
+  /** The executors need the engine's classes: ship the jar this class came from (cnn.jar), when it is one. */
+  static void shipThisJar(SparkConf conf) {
+    String jar = SparkRun.class.getProtectionDomain().getCodeSource().getLocation().getPath();
+    if (jar.endsWith(".jar")) conf.setJars(new String[] {jar});
   }
 
   /** The dataset as every node can build it: the shapes generator by seed, or a standard dataset by name (and --data-dir). */

@@ -201,9 +201,9 @@ class TrainCommand implements Callable<Integer> {
   Boolean noReport;
 
   @Option(names = "--spark", paramLabel = "MASTER",
-      description = "Train data-parallel on Apache Spark (local[N], spark://HOST:7077, or 'submit' under spark-submit):"
-          + " --workers copies each train on their own batches, and their parameters are averaged every --sync-every"
-          + " steps. Needs Spark on the class path (spark-submit, or CNN_CLASSPATH='$SPARK_HOME/jars/*').")
+      description = "Apache Spark (local[N], spark://HOST:7077, or 'submit' under spark-submit). train: data-parallel,"
+          + " --workers copies each on their own batches, their parameters averaged every --sync-every steps. tune: each"
+          + " trial a Spark task. Needs Spark on the class path (spark-submit, or CNN_CLASSPATH='$SPARK_HOME/jars/*').")
   String spark;
 
   @Option(names = "--workers", paramLabel = "N", description = "With --spark: workers (default 2), each with --batch-size.")

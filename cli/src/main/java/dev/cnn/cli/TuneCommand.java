@@ -88,6 +88,14 @@ final class TuneCommand extends TrainCommand {
       + " completed trials at the same epoch (the median stopping rule).")
   boolean prune;
 
+  // --spark (inherited from cnn train): here it runs the trials as Spark tasks, a round of --parallel
+  // trials at a time, the journal staying on the driver.
+
+  @Option(names = "--parallel", paramLabel = "N",
+      description = "With --spark: trials per round (default: the cluster's default parallelism). Bayesian search"
+          + " proposes a round's points by the constant liar (each pending point counted as the best value so far).")
+  Integer parallel;
+
   /** Objectives and whether larger is better. */
   static final Map<String, Direction> OBJECTIVES = Map.of("val_accuracy", Direction.MAXIMIZE, "val_loss",
       Direction.MINIMIZE, "macro_f1", Direction.MAXIMIZE, "min_recall", Direction.MAXIMIZE);
@@ -95,7 +103,7 @@ final class TuneCommand extends TrainCommand {
   static final int GRID_POINTS = 5;
   /** Options of cnn tune itself, which a trial's cnn train line leaves out. */
   private static final List<String> OWN = List.of("--search", "--search-file", "--trials", "--strategy", "--objective", "--folds",
-      "--prune", "--out", "--resume", "--overwrite", "--no-report", "--threads");
+      "--prune", "--out", "--resume", "--overwrite", "--no-report", "--threads", "--spark", "--parallel");
   /** Train options a search may not vary: they name files or change nothing a trial computes. */
   private static final List<String> NOT_SEARCHABLE = List.of("out", "resume", "overwrite", "threads", "no-report",
       "data-dir", "diagnostics", "exclude", "preset", "spark", "workers", "sync-every");
@@ -169,26 +177,31 @@ final class TuneCommand extends TrainCommand {
         pruning ? ", median pruning" : ""));
     if (!done.isEmpty()) stdout.println("resuming after " + done.size() + " finished trials");
     stdout.flush();
-    for (int t = done.size(); t < budget; t++) {
-      Map<String, String> params;
-      try {
-        params = sampler.suggest(space, done, direction, root.split());
-      } catch (IllegalStateException e) { // the grid is exhausted
-        stdout.println(e.getMessage());
-        break;
+    if (workers != null || syncEvery != null) {
+      throw new IllegalArgumentException((workers != null ? "--workers" : "--sync-every") + " is for 'cnn train --spark'"
+          + " (one data-parallel run); 'cnn tune --spark' runs each trial as one Spark task: drop it");
+    }
+    if (spark != null) {
+      if (pruning) {
+        throw new IllegalArgumentException("--prune cannot be used with --spark: the median rule compares a running trial"
+            + " with finished ones, and a round's trials run at once; drop --prune");
       }
-      long start = System.nanoTime();
-      Trial trial = runTrial(t, params, trainArgs, objectiveName, direction, k, pruning ? done : null);
-      double seconds = (System.nanoTime() - start) / 1e9;
-      StudyJournal.append(journal, trial, seconds);
-      done.add(trial);
-      writeOutputs(dir, done, direction, trainArgs);
-      Trial best = best(done, direction);
-      stdout.println(String.format(Locale.ROOT, "trial %d/%d  %-8s %s  %s  (%.0f s)   best %s (trial %d)", t + 1,
-          budget, trial.state().name().toLowerCase(Locale.ROOT), Double.isNaN(trial.value()) ? "   -   "
-              : String.format(Locale.ROOT, "%.4f", trial.value()), describe(params), seconds,
-          best == null ? "-" : String.format(Locale.ROOT, "%.4f", best.value()), best == null ? -1 : best.number() + 1));
-      stdout.flush();
+      if (parallel != null && parallel < 1) throw new IllegalArgumentException("--parallel " + parallel + ": expected >= 1");
+      SparkTrials.run(spark, parallel, sampler, space, done, budget, root, direction, trainArgs, objectiveName, k,
+          (trial, seconds) -> record(journal, dir, done, trial, seconds, budget, direction, trainArgs, stdout));
+    } else {
+      for (int t = done.size(); t < budget; t++) {
+        Map<String, String> params;
+        try {
+          params = sampler.suggest(space, done, direction, root.split());
+        } catch (IllegalStateException e) { // the grid is exhausted
+          stdout.println(e.getMessage());
+          break;
+        }
+        long start = System.nanoTime();
+        Trial trial = runTrial(t, params, trainArgs, objectiveName, direction, k, pruning ? done : null);
+        record(journal, dir, done, trial, (System.nanoTime() - start) / 1e9, budget, direction, trainArgs, stdout);
+      }
     }
     writeFigures(dir, space, done, direction, objectiveName, seed);
     Trial best = best(done, direction);
@@ -208,6 +221,20 @@ final class TuneCommand extends TrainCommand {
   }
 
   /** The study's definition: what a resumed study must share. */
+  /** A finished trial: into the journal (the driver's only record of it), the outputs, and one line. */
+  private static void record(Path journal, Path dir, List<Trial> done, Trial trial, double seconds, int budget,
+      Direction direction, List<String> trainArgs, PrintWriter stdout) throws IOException {
+    StudyJournal.append(journal, trial, seconds);
+    done.add(trial);
+    writeOutputs(dir, done, direction, trainArgs);
+    Trial best = best(done, direction);
+    stdout.println(String.format(Locale.ROOT, "trial %d/%d  %-8s %s  %s  (%.0f s)   best %s (trial %d)", trial.number() + 1,
+        budget, trial.state().name().toLowerCase(Locale.ROOT), Double.isNaN(trial.value()) ? "   -   "
+            : String.format(Locale.ROOT, "%.4f", trial.value()), describe(trial.params()), seconds,
+        best == null ? "-" : String.format(Locale.ROOT, "%.4f", best.value()), best == null ? -1 : best.number() + 1));
+    stdout.flush();
+  }
+
   private Map<String, Object> definition(List<String> base) throws IOException {
     String s = strategy != null ? strategy : "bayes";
     if (!List.of("grid", "random", "bayes").contains(s)) {
@@ -342,7 +369,7 @@ final class TuneCommand extends TrainCommand {
    *
    * @param pruneAgainst the finished trials to prune against, or null (no pruning)
    */
-  private static Trial runTrial(int number, Map<String, String> params, List<String> trainArgs, String objective,
+  static Trial runTrial(int number, Map<String, String> params, List<String> trainArgs, String objective,
       Direction direction, int folds, List<Trial> pruneAgainst) throws IOException {
     TrainCommand command = trainCommand(trainArgs, params);
     if (command.valSplit == null && folds == 0) command.valSplit = 0.1;
