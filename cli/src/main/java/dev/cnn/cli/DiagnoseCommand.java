@@ -93,6 +93,11 @@ final class DiagnoseCommand implements Callable<Integer> {
       + " confidence) or noise-rate (the paper's pruning, cell by cell of the estimated noise).")
   String filterBy;
 
+  @Option(names = "--spark", paramLabel = "MASTER",
+      description = "With --label-errors: train the folds as Spark tasks (local[N], spark://HOST:7077, or 'submit' under"
+          + " spark-submit); the run directory and the dataset must be readable from every node.")
+  String spark;
+
   /** Reliability-diagram bins over the confidence [0, 1]. */
   static final int CALIBRATION_BINS = 10;
 
@@ -144,7 +149,7 @@ final class DiagnoseCommand implements Callable<Integer> {
           k, d.train().size(), e));
       stdout.flush();
       double[][] probs = LabelErrorSearch.outOfSample(c.withEpochs(e), d.train(), d.trainIndices(), k,
-          run.resolve(LabelErrorSearch.DIR), stdout);
+          run.resolve(LabelErrorSearch.DIR), stdout, spark == null ? null : new SparkFolds(spark, run, dataset, dataDir, e));
       ConfidentLearning.Result result = ConfidentLearning.find(probs, d.train().labels(), d.names().size(),
           labelErrorOptions);
       Path csv = run.resolve(LABEL_ERRORS_CSV);
@@ -208,7 +213,7 @@ final class DiagnoseCommand implements Callable<Integer> {
     ConfidentLearning.Options options = ConfidentLearning.Options.defaults();
     if (!labelErrors) {
       for (Object[] o : new Object[][] {{"--folds", folds}, {"--epochs", epochs}, {"--rank-by", rankBy},
-          {"--filter-by", filterBy}}) {
+          {"--filter-by", filterBy}, {"--spark", spark}}) {
         if (o[1] != null) {
           throw new IllegalArgumentException(o[0] + " " + o[1] + " sets up the label-error search, which is off; add"
               + " --label-errors, or drop " + o[0]);

@@ -76,17 +76,38 @@ final class LabelErrorSearch {
    */
   static double[][] outOfSample(TrainingRun.Config c, Dataset train, int[] datasetIndex, int folds, Path dir,
       PrintWriter out) throws IOException {
+    return outOfSample(c, train, datasetIndex, folds, dir, out, null);
+  }
+
+  /**
+   * As {@link #outOfSample(TrainingRun.Config, Dataset, int[], int, Path, PrintWriter)}; with a
+   * {@link SparkFolds} the folds still to train run as Spark tasks, all at once, each computing what
+   * this process would (the same split, seed and training), and this process writes their files.
+   */
+  static double[][] outOfSample(TrainingRun.Config c, Dataset train, int[] datasetIndex, int folds, Path dir,
+      PrintWriter out, SparkFolds spark) throws IOException {
     checkFolds(folds, train);
     Files.createDirectories(dir);
-    Rng rng = new Rng(c.seed() ^ FOLD_STREAM);
-    List<Splits.Split> splits = Splits.stratifiedKFold(train.labels(), folds, rng.split());
+    List<Splits.Split> splits = splits(c, train, folds);
+    long[] seeds = foldSeeds(c, folds);
     double[][] probs = new double[train.size()][];
+    boolean[] toTrain = new boolean[folds];
+    for (int f = 0; f < folds && spark != null; f++) {
+      Path file = dir.resolve(String.format(Locale.ROOT, "fold-%d-of-%d.json", f + 1, folds));
+      toTrain[f] = Fold.read(file, key(c, train, folds, f, seeds[f])) == null;
+    }
+    Map<Integer, Fold> remote = spark == null ? Map.of() : spark.run(folds, seeds, toTrain);
     for (int f = 0; f < folds; f++) {
-      long seed = rng.split().nextLong();
+      long seed = seeds[f];
       Path file = dir.resolve(String.format(Locale.ROOT, "fold-%d-of-%d.json", f + 1, folds));
       Map<String, Object> key = key(c, train, folds, f, seed);
-      Fold fold = Fold.read(file, key);
-      if (fold != null) {
+      Fold fold = remote.containsKey(f) ? new Fold(key, remote.get(f).indices(), remote.get(f).probabilities())
+          : Fold.read(file, key);
+      if (remote.containsKey(f)) {
+        fold.write(file, train, datasetIndex);
+        out.println(String.format(Locale.ROOT, "fold %d of %d: trained on Spark, scored %d images", f + 1, folds,
+            fold.indices().length));
+      } else if (fold != null) {
         out.println(String.format(Locale.ROOT, "fold %d of %d: read %s", f + 1, folds, file));
       } else {
         long start = System.nanoTime();
@@ -100,6 +121,20 @@ final class LabelErrorSearch {
       for (int i = 0; i < fold.indices().length; i++) probs[fold.indices()[i]] = fold.probabilities()[i];
     }
     return probs;
+  }
+
+  /** The run's stratified folds, drawn from its seed (the same here and on an executor). */
+  static List<Splits.Split> splits(TrainingRun.Config c, Dataset train, int folds) {
+    return Splits.stratifiedKFold(train.labels(), folds, new Rng(c.seed() ^ FOLD_STREAM).split());
+  }
+
+  /** Each fold's training seed: the draws after the fold assignment's. */
+  static long[] foldSeeds(TrainingRun.Config c, int folds) {
+    Rng rng = new Rng(c.seed() ^ FOLD_STREAM);
+    rng.split(); // the fold assignment's
+    long[] seeds = new long[folds];
+    for (int f = 0; f < folds; f++) seeds[f] = rng.split().nextLong();
+    return seeds;
   }
 
   /** What determines a fold's result: a file made under another key is stale. */
