@@ -111,8 +111,9 @@ final class SparkRun {
     if (c.dataset().equals("shapes")) {
       return "shapes:" + c.seed() + ":" + (c.limitTrain() > 0 ? c.limitTrain() : 10_000);
     }
-    if (c.dataset().equals("fashion-mnist") || c.dataset().equals("mnist")) {
-      return c.dataset() + (c.dataDir() != null ? ":" + c.dataDir().toAbsolutePath() : "");
+    if (c.dataset().equals("fashion-mnist") || c.dataset().equals("mnist")) { // --limit N: the first N images
+      return c.dataset() + (c.dataDir() != null ? ":" + c.dataDir().toAbsolutePath() : "")
+          + (c.limitTrain() > 0 ? "@" + c.limitTrain() : "");
     }
     throw new IllegalArgumentException("--dataset " + c.dataset() + ": --spark trains on shapes, fashion-mnist or mnist"
         + " (with --data-dir DIR, a directory every node can read); copy an image folder to every node, or use"
@@ -123,6 +124,8 @@ final class SparkRun {
     if (c.dataset().equals("shapes")) {
       return SyntheticShapes.builder().seed(c.seed()).testSize(c.limitTest() > 0 ? c.limitTest() : 2000).build().test();
     }
-    return dev.cnn.data.StandardDatasets.load(c.dataset(), dev.cnn.data.StandardDatasets.Split.TEST, c.dataDir());
+    Dataset test = dev.cnn.data.StandardDatasets.load(c.dataset(), dev.cnn.data.StandardDatasets.Split.TEST, c.dataDir());
+    return c.limitTest() > 0 && c.limitTest() < test.size()
+        ? test.subset(java.util.stream.IntStream.range(0, c.limitTest()).toArray()) : test;
   }
 }

@@ -65,7 +65,8 @@ public final class DataParallel {
    *
    * @param architecture the model's architecture JSON ({@code ModelFiles.architectureJson})
    * @param dataset {@code shapes:SEED:SIZE} (the built-in generator), or {@code fashion-mnist},
-   *     {@code mnist}, optionally {@code :DIR} (a directory every node can read)
+   *     {@code mnist}, optionally {@code :DIR} (a directory every node can read); a suffix
+   *     {@code @N} keeps the first N images
    * @param optimizer {@code sgd} or {@code adam}
    * @param lr the learning rate
    * @param workers N, the number of workers (Spark tasks per round)
@@ -173,6 +174,18 @@ public final class DataParallel {
 
   /** The training split a dataset spec names (see {@link Job}). */
   public static Dataset dataset(String spec) {
+    int at = spec.lastIndexOf('@');
+    if (at > 0) {
+      Dataset all = dataset(spec.substring(0, at));
+      int n;
+      try {
+        n = Integer.parseInt(spec.substring(at + 1));
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("dataset " + spec + ": expected @N, a number of images, at the end", e);
+      }
+      if (n < 1 || n >= all.size()) return all;
+      return all.subset(IntStream.range(0, n).toArray());
+    }
     String[] f = spec.split(":", 3);
     try {
       if (f[0].equals("shapes")) {
