@@ -24,7 +24,7 @@ done
 mvn -q -o -DskipTests package >/dev/null
 mvn -q -o dependency:build-classpath -pl spark -Dmdep.includeScope=provided -Dmdep.outputFile="$PWD/spark/target/spark.classpath" >/dev/null
 SPARK_CP="$(cat spark/target/spark.classpath)"
-OPENS="$(sed -n 's:.*<spark.jvm.options>\(.*\)</spark.jvm.options>.*:\1:p' pom.xml)"
+OPENS="$(grep -v -e '^#' -e '^[[:space:]]*$' spark/java-options | tr '\n' ' ')"
 work="$(mktemp -d)"
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
